@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/sqlite"
+	"github.com/orderstatus/orderstatus/internal/status"
+)
+
+func cmdAccount(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: orderstatus account add|rotate-key")
+	}
+	switch args[0] {
+	case "add":
+		return cmdAccountAdd(ctx, args[1:], env)
+	case "rotate-key":
+		return cmdAccountRotate(ctx, args[1:], env)
+	}
+	return fmt.Errorf("unknown account command %q", args[0])
+}
+
+// NewAccount returns an account with fresh secrets and the API token to hand out.
+func NewAccount(id int64, name string) (status.Account, string) {
+	return status.Account{
+		ID:             id,
+		Name:           name,
+		SigningKey:     auth.NewSecret("sk_"),
+		CallbackSecret: auth.NewSecret("whsec_"),
+		PublicView:     status.PublicViewStatus,
+	}, auth.NewSecret("os_")
+}
+
+func cmdAccountAdd(ctx context.Context, args []string, env Env) error {
+	var c config
+	fl := newFlagSet("account add", env)
+	c.register(fl, env)
+	name := fl.String("name", "", "shop name")
+	id := fl.Int64("id", 0, "account id (default: next free)")
+	if err := fl.Parse(args); err != nil {
+		return errUsage
+	}
+	if strings.TrimSpace(*name) == "" {
+		return errors.New("--name is required")
+	}
+	db, err := openDB(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *id == 0 {
+		*id, err = nextAccountID(ctx, db)
+		if err != nil {
+			return err
+		}
+	}
+	if *id < 0 {
+		return errors.New("--id must be positive")
+	}
+	a, token := NewAccount(*id, strings.TrimSpace(*name))
+	if err := db.CreateAccount(ctx, a, auth.HashToken(token)); err != nil {
+		if errors.Is(err, status.ErrConflict) {
+			return fmt.Errorf("account %d already exists", *id)
+		}
+		return err
+	}
+	return json.NewEncoder(env.Stdout).Encode(map[string]any{
+		"account": a.ID, "name": a.Name, "api_token": token, "signing_key": a.SigningKey, "callback_secret": a.CallbackSecret,
+	})
+}
+
+func nextAccountID(ctx context.Context, db *sqlite.DB) (int64, error) {
+	accts, err := db.Accounts(ctx)
+	if err != nil {
+		return 0, err
+	}
+	next := int64(1001)
+	for _, a := range accts {
+		if a.ID >= next {
+			next = a.ID + 1
+		}
+	}
+	return next, nil
+}
+
+func cmdAccountRotate(ctx context.Context, args []string, env Env) error {
+	var c config
+	fl := newFlagSet("account rotate-key", env)
+	c.register(fl, env)
+	id := fl.Int64("account", 0, "account id")
+	if err := fl.Parse(args); err != nil || *id == 0 {
+		return errors.New("usage: orderstatus account rotate-key --account ID")
+	}
+	db, err := openDB(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := db.Account(ctx, *id)
+	if err != nil {
+		return fmt.Errorf("account %d: %w", *id, err)
+	}
+	a.PreviousSigningKey = a.SigningKey
+	a.SigningKey = auth.NewSecret("sk_")
+	if err := db.UpdateAccount(ctx, a); err != nil {
+		return err
+	}
+	return json.NewEncoder(env.Stdout).Encode(map[string]any{"account": a.ID, "signing_key": a.SigningKey,
+		"note": "links signed with the previous key stay valid until the next rotation"})
+}

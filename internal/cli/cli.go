@@ -1,0 +1,104 @@
+// Package cli implements the orderstatus command line (DESIGN §2): serve, account, link,
+// import, backup and user.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"strings"
+)
+
+// Env is what the commands may touch of the outside world.
+type Env struct {
+	Getenv func(string) string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Demo is the demo dataset (data/demo).
+	Demo fs.FS
+	// Ready, when set, is called with the listening address once serve accepts connections
+	// (tests run the whole program on :0).
+	Ready func(addr string)
+}
+
+const usage = `orderstatus: order status pages, API, email widget and support console
+
+Usage:
+  orderstatus                          same as: serve --demo
+  orderstatus serve [--addr A] [--db PATH] [--base-url URL] [--demo]
+  orderstatus account add --name N [--id ID]
+  orderstatus account rotate-key --account ID
+  orderstatus link --account ID [--ttl 90d] [--widget] [--html] KEY=VALUE...
+  orderstatus import FILE              JSON lines, one order payload per line
+  orderstatus backup PATH              consistent online copy of the database
+
+Environment: ORDERSTATUS_ADDR (127.0.0.1:8080), ORDERSTATUS_DB (data/orderstatus.db),
+ORDERSTATUS_BASE_URL (http://<addr>).
+`
+
+// Run runs one command.
+func Run(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 {
+		args = []string{"serve", "--demo"}
+	}
+	switch args[0] {
+	case "serve":
+		return cmdServe(ctx, args[1:], env)
+	case "account":
+		return cmdAccount(ctx, args[1:], env)
+	case "link":
+		return cmdLink(ctx, args[1:], env)
+	case "import":
+		return cmdImport(ctx, args[1:], env)
+	case "backup":
+		return cmdBackup(ctx, args[1:], env)
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return nil
+	}
+	fmt.Fprint(env.Stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// config is the resolved configuration: flags over environment over defaults.
+type config struct {
+	Addr    string
+	DB      string
+	BaseURL string
+}
+
+func (c *config) register(fl *flag.FlagSet, env Env) {
+	def := func(k, d string) string {
+		if v := env.Getenv(k); v != "" {
+			return v
+		}
+		return d
+	}
+	fl.StringVar(&c.Addr, "addr", def("ORDERSTATUS_ADDR", "127.0.0.1:8080"), "listen address")
+	fl.StringVar(&c.DB, "db", def("ORDERSTATUS_DB", "data/orderstatus.db"), "SQLite database file")
+	fl.StringVar(&c.BaseURL, "base-url", def("ORDERSTATUS_BASE_URL", ""), "absolute URL links are built under")
+}
+
+func (c *config) baseURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimRight(c.BaseURL, "/")
+	}
+	return "http://" + c.Addr
+}
+
+func newFlagSet(name string, env Env) *flag.FlagSet {
+	fl := flag.NewFlagSet(name, flag.ContinueOnError)
+	fl.SetOutput(env.Stderr)
+	return fl
+}
+
+func logger(env Env) *slog.Logger {
+	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+var errUsage = errors.New("invalid arguments (see orderstatus help)")

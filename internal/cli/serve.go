@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/orderstatus/orderstatus/internal/demo"
+	"github.com/orderstatus/orderstatus/internal/server"
+	"github.com/orderstatus/orderstatus/internal/sqlite"
+)
+
+func openDB(ctx context.Context, path string) (*sqlite.DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	return sqlite.Open(ctx, path)
+}
+
+func cmdServe(ctx context.Context, args []string, env Env) error {
+	var c config
+	fl := newFlagSet("serve", env)
+	c.register(fl, env)
+	withDemo := fl.Bool("demo", false, "load the demo dataset into an empty database and print links")
+	if err := fl.Parse(args); err != nil {
+		return errUsage
+	}
+	log := logger(env)
+	db, err := openDB(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	// The base URL follows the real port when the address asked for any port (":0").
+	if c.BaseURL == "" {
+		c.Addr = ln.Addr().String()
+	}
+	srv := server.New(server.Config{BaseURL: c.baseURL()}, db, log)
+	if *withDemo {
+		info, err := demo.Load(ctx, db, env.Demo, time.Now())
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("demo: %w", err)
+		}
+		demo.Print(env.Stdout, info, c.baseURL(), time.Now())
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          nil,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String(), "base_url", c.baseURL(), "db", c.DB)
+	if env.Ready != nil {
+		env.Ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func cmdBackup(ctx context.Context, args []string, env Env) error {
+	var c config
+	fl := newFlagSet("backup", env)
+	c.register(fl, env)
+	if err := fl.Parse(args); err != nil || fl.NArg() != 1 {
+		return fmt.Errorf("usage: orderstatus backup PATH")
+	}
+	dst := fl.Arg(0)
+	if _, err := os.Stat(dst); err == nil {
+		return fmt.Errorf("%s already exists; choose a new file", dst)
+	}
+	db, err := sqlite.Open(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, dst); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "backup written to %s\n", dst)
+	return nil
+}

@@ -1,0 +1,85 @@
+package status
+
+import (
+	"encoding/json"
+	"reflect"
+	"sort"
+)
+
+type articleFields Article
+
+var articleKnown = jsonFieldNames(reflect.TypeFor[Article]())
+
+// UnmarshalJSON decodes the schema's fields and keeps every other key in Extra.
+func (a *Article) UnmarshalJSON(b []byte) error {
+	var f articleFields
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return err
+	}
+	*a = Article(f)
+	a.Extra = nil
+	for k, v := range all {
+		if !articleKnown[k] {
+			if a.Extra == nil {
+				a.Extra = map[string]json.RawMessage{}
+			}
+			a.Extra[k] = v
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the schema's fields followed by the extra keys, sorted.
+func (a Article) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(articleFields(a))
+	if err != nil || len(a.Extra) == 0 {
+		return b, err
+	}
+	keys := make([]string, 0, len(a.Extra))
+	for k := range a.Extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := b[:len(b)-1]
+	for _, k := range keys {
+		kb, _ := json.Marshal(k)
+		out = append(out, ',')
+		out = append(out, kb...)
+		out = append(out, ':')
+		out = append(out, a.Extra[k]...)
+	}
+	return append(out, '}'), nil
+}
+
+// jsonFieldNames returns the JSON names of a struct type's fields.
+func jsonFieldNames(t reflect.Type) map[string]bool {
+	m := map[string]bool{}
+	for i := 0; i < t.NumField(); i++ {
+		name := jsonName(t.Field(i))
+		if name != "" {
+			m[name] = true
+		}
+	}
+	return m
+}
+
+func jsonName(f reflect.StructField) string {
+	tag := f.Tag.Get("json")
+	if tag == "-" || !f.IsExported() {
+		return ""
+	}
+	for i := 0; i < len(tag); i++ {
+		if tag[i] == ',' {
+			tag = tag[:i]
+			break
+		}
+	}
+	if tag == "" {
+		return f.Name
+	}
+	return tag
+}

@@ -1,0 +1,137 @@
+package status
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Ingest is the write side of the product: it merges order payloads and carrier events into
+// stored orders.
+type Ingest struct {
+	Store Store
+	Now   func() time.Time
+}
+
+// Save creates or updates an order of acct from an ingest body. createOnly makes an existing
+// order an ErrConflict. created reports whether the order is new.
+func (in *Ingest) Save(ctx context.Context, acct Account, body []byte, createOnly bool) (*Order, bool, error) {
+	p, err := DecodeOrder(body)
+	if err != nil {
+		return nil, false, err
+	}
+	if p.Has("account") && p.Order.Account != acct.ID {
+		return nil, false, ErrForbidden
+	}
+	id := p.Identity()
+	if id.ExternalOrderID == "" && id.OrderNumber == "" {
+		return nil, false, Invalid("order_number", "This field is required.")
+	}
+	return in.Store.SaveOrder(ctx, acct.ID, id, createOnly, func(existing *Order) (*Order, error) {
+		return p.Merge(existing, acct.ID, in.Now())
+	})
+}
+
+// EventsResult tells a carrier what happened to the events it sent.
+type EventsResult struct {
+	Received int `json:"received"`
+	Stored   int `json:"stored"`
+	// Duplicates were already stored and were skipped.
+	Duplicates int `json:"duplicates"`
+}
+
+// AddEvents stores carrier events for trackings of acct. Events already stored are skipped.
+func (in *Ingest) AddEvents(ctx context.Context, acct Account, body []byte) (EventsResult, error) {
+	evs, err := DecodeEvents(body)
+	if err != nil {
+		return EventsResult{}, err
+	}
+	res := EventsResult{Received: len(evs)}
+	// Resolve every event's tracking first, so that one unknown tracking rejects the whole
+	// request before anything is written.
+	type target struct{ orderID, trackingID string }
+	targets := make([]target, len(evs))
+	e := &ValidationError{}
+	for i, ev := range evs {
+		attr := fmt.Sprintf("events[%d]", i)
+		if len(evs) == 1 {
+			attr = "tracking_number"
+		}
+		t, err := in.resolveTracking(ctx, acct, ev)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			e.Add("not_found", attr, "No tracking %s of courier %s in this account.", ev.TrackingNumber, ev.Courier)
+		case errors.Is(err, errAmbiguous):
+			e.Add("invalid", attr, "Order %s has several trackings; name one with courier and tracking_number.", ev.OrderNumber)
+		case err != nil:
+			return res, err
+		}
+		targets[i] = target{t.orderID, t.trackingID}
+	}
+	if err := e.Err(); err != nil {
+		return res, err
+	}
+	byOrder := map[string]map[string][]Checkpoint{}
+	var orderIDs []string
+	for i, ev := range evs {
+		t := targets[i]
+		if byOrder[t.orderID] == nil {
+			byOrder[t.orderID] = map[string][]Checkpoint{}
+			orderIDs = append(orderIDs, t.orderID)
+		}
+		byOrder[t.orderID][t.trackingID] = append(byOrder[t.orderID][t.trackingID], ev.Checkpoint())
+	}
+	for _, oid := range orderIDs {
+		_, err := in.Store.UpdateOrder(ctx, oid, func(o *Order) (*Order, error) {
+			for tid, cps := range byOrder[oid] {
+				res.Stored += AddCheckpoints(o, tid, cps)
+			}
+			o.UpdatedAt = FormatTimestamp(in.Now())
+			return o, nil
+		})
+		if err != nil {
+			return res, err
+		}
+	}
+	res.Duplicates = res.Received - res.Stored
+	return res, nil
+}
+
+var errAmbiguous = errors.New("ambiguous tracking")
+
+func (in *Ingest) resolveTracking(ctx context.Context, acct Account, ev EventInput) (struct{ orderID, trackingID string }, error) {
+	var r struct{ orderID, trackingID string }
+	if ev.Courier != "" && ev.TrackingNumber != "" {
+		oid, tid, err := in.Store.FindTracking(ctx, ev.Courier, ev.TrackingNumber)
+		if err != nil {
+			return r, err
+		}
+		o, err := in.Store.Order(ctx, oid)
+		if err != nil {
+			return r, err
+		}
+		if o.Account != acct.ID {
+			return r, ErrNotFound
+		}
+		return struct{ orderID, trackingID string }{oid, tid}, nil
+	}
+	if ev.Account != acct.ID {
+		return r, ErrNotFound
+	}
+	ids, err := in.Store.FindOrderIDs(ctx, Lookup{Kind: ByOrderNumber, Account: acct.ID, Value: ev.OrderNumber}, 1)
+	if err != nil {
+		return r, err
+	}
+	if len(ids) == 0 {
+		return r, ErrNotFound
+	}
+	o, err := in.Store.Order(ctx, ids[0])
+	if err != nil {
+		return r, err
+	}
+	if len(o.Trackings) != 1 {
+		return r, errAmbiguous
+	}
+	return struct{ orderID, trackingID string }{o.ID, o.Trackings[0].ID}, nil
+}

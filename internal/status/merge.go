@@ -1,0 +1,236 @@
+package status
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/json"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Identity names an order within an account: its external_order_id when given, otherwise its
+// order_number and client_key.
+type Identity struct {
+	ExternalOrderID string
+	OrderNumber     string
+	ClientKey       string
+}
+
+// OrderPayload is a decoded ingest body: the typed order and which keys the client sent, so
+// that an update keeps what it omits.
+type OrderPayload struct {
+	Order   Order
+	present map[string]bool
+	// trackingKeys[i] lists the keys sent for Order.Trackings[i].
+	trackingKeys []map[string]bool
+	// decodeProblems are unknown fields and wrongly typed values; Merge reports them together
+	// with the rule violations so that a client sees every problem at once.
+	decodeProblems []Problem
+}
+
+// Identity returns the identity the payload names.
+func (p *OrderPayload) Identity() Identity {
+	return Identity{ExternalOrderID: strings.TrimSpace(p.Order.ExternalOrderID),
+		OrderNumber: strings.TrimSpace(p.Order.OrderNumber), ClientKey: strings.TrimSpace(p.Order.ClientKey)}
+}
+
+// Has reports whether the client sent key at the top level.
+func (p *OrderPayload) Has(key string) bool { return p.present[key] }
+
+// DecodeOrder parses an ingest body. Only a body that is not a JSON object is an error here;
+// unknown fields and wrongly typed values are reported by Merge with the other problems.
+func DecodeOrder(body []byte) (*OrderPayload, error) {
+	m, verr := parseObject(body)
+	if verr != nil {
+		return nil, verr
+	}
+	e := &ValidationError{}
+	p := &OrderPayload{present: map[string]bool{}}
+	decodeStrict(body, reflect.ValueOf(&p.Order).Elem(), "", e)
+	for k := range m {
+		p.present[k] = true
+	}
+	if raw, ok := m["trackings"]; ok {
+		var items []map[string]json.RawMessage
+		if json.Unmarshal(raw, &items) == nil {
+			for _, it := range items {
+				keys := map[string]bool{}
+				for k := range it {
+					keys[k] = true
+				}
+				p.trackingKeys = append(p.trackingKeys, keys)
+			}
+		}
+	}
+	p.decodeProblems = e.Problems
+	return p, nil
+}
+
+// Merge applies the payload to existing (nil for a new order) and returns the validated result.
+// Keys the payload omits keep their stored values; trackings merge by courier and
+// tracking_number; checkpoints are added idempotently; a given article list replaces the old one.
+func (p *OrderPayload) Merge(existing *Order, account int64, now time.Time) (*Order, error) {
+	var out Order
+	if existing != nil {
+		out = existing.Clone()
+	}
+	src := reflect.ValueOf(&p.Order).Elem()
+	dst := reflect.ValueOf(&out).Elem()
+	orderFields := structFields(src.Type())
+	for k := range p.present {
+		if k == "trackings" || readOnly[k] {
+			continue
+		}
+		if i, ok := orderFields[k]; ok {
+			dst.Field(i).Set(src.Field(i))
+		}
+	}
+	e := &ValidationError{}
+	if p.present["account"] && p.Order.Account != account {
+		e.Add("invalid", "account", "The account %d does not match your API token's account.", p.Order.Account)
+	}
+	out.Account = account
+	trackingFields := structFields(reflect.TypeFor[Tracking]())
+	seen := map[string]int{}
+	for i, in := range p.Order.Trackings {
+		key := trackingKey(in.Courier, in.TrackingNumber)
+		if j, dup := seen[key]; dup {
+			e.Add("duplicate", "trackings["+strconv.Itoa(i)+"]", "Duplicate of trackings[%d]: courier and tracking_number must be unique within an order.", j)
+			continue
+		}
+		seen[key] = i
+		idx := -1
+		for j := range out.Trackings {
+			if trackingKey(out.Trackings[j].Courier, out.Trackings[j].TrackingNumber) == key {
+				idx = j
+				break
+			}
+		}
+		if idx < 0 {
+			in.ID = ""
+			out.Trackings = append(out.Trackings, in)
+			continue
+		}
+		cur := &out.Trackings[idx]
+		sv, dv := reflect.ValueOf(&in).Elem(), reflect.ValueOf(cur).Elem()
+		var keys map[string]bool
+		if i < len(p.trackingKeys) {
+			keys = p.trackingKeys[i]
+		}
+		for k := range keys {
+			if readOnly[k] || k == "checkpoints" {
+				continue
+			}
+			if fi, ok := trackingFields[k]; ok {
+				dv.Field(fi).Set(sv.Field(fi))
+			}
+		}
+		cur.Checkpoints = append(cur.Checkpoints, in.Checkpoints...)
+	}
+	if existing == nil {
+		out.ID = ""
+		out.CreatedAt = ""
+	}
+	Validate(&out, e)
+	if len(p.decodeProblems) > 0 {
+		// A wrongly typed value decodes as empty; drop the rule problems that follow from that.
+		bad := map[string]bool{}
+		for _, pr := range p.decodeProblems {
+			bad[pr.Attr] = true
+		}
+		all := append([]Problem{}, p.decodeProblems...)
+		for _, pr := range e.Problems {
+			if !bad[pr.Attr] {
+				all = append(all, pr)
+			}
+		}
+		e.Problems = all
+	}
+	if err := e.Err(); err != nil {
+		return nil, err
+	}
+	finish(&out, now)
+	return &out, nil
+}
+
+// finish assigns ids, removes duplicate checkpoints and sorts them newest first.
+func finish(o *Order, now time.Time) {
+	if o.ID == "" {
+		o.ID = NewID("o")
+	}
+	ts := FormatTimestamp(now)
+	if o.CreatedAt == "" {
+		o.CreatedAt = ts
+	}
+	o.UpdatedAt = ts
+	for i := range o.Trackings {
+		t := &o.Trackings[i]
+		if t.ID == "" {
+			t.ID = NewID("t")
+		}
+		t.Checkpoints = dedupeCheckpoints(t.Checkpoints)
+	}
+}
+
+func dedupeCheckpoints(cps []Checkpoint) []Checkpoint {
+	seen := map[string]bool{}
+	out := cps[:0]
+	for _, c := range cps {
+		k := c.DedupeKey()
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTimestamp > out[j].EventTimestamp })
+	return out
+}
+
+// DedupeKey identifies an event: the same event sent twice is stored once.
+func (c Checkpoint) DedupeKey() string {
+	return c.EventTimestamp + "\x00" + c.StatusCode + "\x00" + c.Location + "\x00" + c.StatusDetails
+}
+
+func trackingKey(courier, number string) string {
+	return strings.ToLower(strings.TrimSpace(courier)) + "\x00" + strings.TrimSpace(number)
+}
+
+// NewID returns a random opaque, URL-safe id with a short prefix ("o" for orders, "t" for
+// trackings), never equal to "info".
+func NewID(prefix string) string {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return prefix + "_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
+
+// Clone returns a deep copy of the order (slices are copied; nested values are immutable once
+// stored).
+func (o *Order) Clone() Order {
+	b, err := json.Marshal(o)
+	if err != nil {
+		panic(err)
+	}
+	var c Order
+	if err := json.Unmarshal(b, &c); err != nil {
+		panic(err)
+	}
+	return c
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+// Tracking returns the tracking with the given id, or nil.
+func (o *Order) Tracking(id string) *Tracking {
+	for i := range o.Trackings {
+		if o.Trackings[i].ID == id {
+			return &o.Trackings[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package status
+
+import "context"
+
+// Store persists accounts and orders. Every write happens in one transaction: a method that
+// returns an error has changed nothing.
+type Store interface {
+	// CreateAccount stores a new account and its first API token (a SHA-256 hash).
+	CreateAccount(ctx context.Context, a Account, tokenHash []byte) error
+	// UpdateAccount stores changed settings and keys of an account.
+	UpdateAccount(ctx context.Context, a Account) error
+	Account(ctx context.Context, id int64) (Account, error)
+	Accounts(ctx context.Context) ([]Account, error)
+	// AccountByToken returns the account a token hash belongs to, or ErrNotFound.
+	AccountByToken(ctx context.Context, tokenHash []byte) (Account, error)
+
+	// SaveOrder finds the account's order with identity id, calls apply with it (nil when
+	// there is none) and stores the order apply returns, all in one transaction. With
+	// createOnly an existing order is ErrConflict.
+	SaveOrder(ctx context.Context, account int64, id Identity, createOnly bool, apply func(existing *Order) (*Order, error)) (saved *Order, created bool, err error)
+	// UpdateOrder loads an order by reference id, applies fn and stores the result in one
+	// transaction.
+	UpdateOrder(ctx context.Context, orderID string, fn func(o *Order) (*Order, error)) (*Order, error)
+	// Order returns an order by reference id with its trackings and checkpoints.
+	Order(ctx context.Context, id string) (*Order, error)
+	// ListOrders returns one page of an account's orders.
+	ListOrders(ctx context.Context, account int64, p PageRequest) ([]*Order, error)
+	// FindOrderIDs returns the reference ids of the orders a lookup matches, most recent
+	// first (order_date, then creation), at most limit.
+	FindOrderIDs(ctx context.Context, l Lookup, limit int) ([]string, error)
+	// CursorOf returns an order's position in an ordering, for pagination links.
+	CursorOf(ctx context.Context, o *Order, ordering string) (Cursor, error)
+	// FindTracking returns the order and tracking ids of a courier's tracking number.
+	FindTracking(ctx context.Context, courier, trackingNumber string) (orderID, trackingID string, err error)
+}
+
+// PageRequest asks for one page of orders after (or before) a cursor position.
+type PageRequest struct {
+	Ordering string // created_at, updated_at, order_date, each optionally prefixed with "-"
+	After    *Cursor
+	Before   *Cursor
+	Limit    int
+}
+
+// Cursor is a position in an ordering: the sort value and the row sequence number.
+type Cursor struct {
+	Value string `json:"v"`
+	Seq   int64  `json:"s"`
+}

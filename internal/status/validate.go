@@ -1,0 +1,357 @@
+package status
+
+import (
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/currency"
+	"golang.org/x/text/language"
+)
+
+var (
+	amountRe = regexp.MustCompile(`^-?\d{0,8}(?:\.\d{0,2})?$`)
+	uuidRe   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	tagRe    = regexp.MustCompile(`^[^:\s][^:]*:.+$`)
+	clockRe  = regexp.MustCompile(`^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$`)
+)
+
+// Enumerations of the ingest schema.
+var (
+	CancellationReasons = []string{"customer", "inventory", "payment", "other"}
+	PaymentStates       = []string{"UNPAID", "PENDING_PAYMENT_BY_DRIVER", "PAID_BY_DRIVER", "PENDING_PAYMENT_TO_MERCHANT", "PAID_TO_MERCHANT"}
+	Workflows           = []string{"STANDARD", "RETURN"}
+	Weekdays            = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+)
+
+// UnsetEmail is the literal a shop sends when it does not know the recipient's email.
+const UnsetEmail = "_unset"
+
+// Validate checks every rule of the ingest schema on a merged order, normalising dates,
+// timestamps, codes and times in place. Problems are added to e.
+func Validate(o *Order, e *ValidationError) {
+	o.OrderNumber = strings.TrimSpace(o.OrderNumber)
+	if o.OrderNumber == "" {
+		e.Add("required", "order_number", "This field is required.")
+	} else if len(o.OrderNumber) > 100 {
+		e.Add("invalid", "order_number", "Ensure this field has no more than 100 characters.")
+	}
+	if o.ExternalOrderID != "" {
+		if !uuidRe.MatchString(o.ExternalOrderID) {
+			e.Add("invalid", "external_order_id", "Must be a valid UUID.")
+		} else {
+			o.ExternalOrderID = strings.ToLower(o.ExternalOrderID)
+		}
+	}
+	o.RecipientEmail = strings.TrimSpace(o.RecipientEmail)
+	switch {
+	case o.RecipientEmail == "":
+		e.Add("required", "recipient_email", "This field is required; send %q when the email is not known.", UnsetEmail)
+	case o.RecipientEmail != UnsetEmail && !ValidEmail(o.RecipientEmail):
+		e.Add("invalid", "recipient_email", "Enter a valid email address.")
+	}
+	checkCountry(&o.DestinationCountryISO3, "destination_country_iso3", e)
+	if o.LanguageISO2 != "" {
+		if l, ok := ValidLanguage(o.LanguageISO2); ok {
+			o.LanguageISO2 = l
+		} else {
+			e.Add("invalid", "language_iso2", "%q is not an ISO 639-1 language code.", o.LanguageISO2)
+		}
+	}
+	for _, f := range []struct {
+		v    string
+		attr string
+	}{{o.OrderAmountTotal, "order_amount_total"}, {o.TaxAmount, "tax_amount"}, {o.NetAmount, "net_amount"}, {o.DiscountAmount, "discount_amount"}} {
+		checkAmount(f.v, f.attr, e)
+	}
+	if o.OrderCurrency != "" {
+		if c, ok := ValidCurrency(o.OrderCurrency); ok {
+			o.OrderCurrency = c
+		} else {
+			e.Add("invalid", "order_currency", "%q is not an ISO 4217 currency code.", o.OrderCurrency)
+		}
+	}
+	checkTimestamp(&o.OrderDate, "order_date", e)
+	checkTimestamp(&o.CancelledDate, "cancelled_date", e)
+	checkDateRange(&o.AnnouncedDeliveryDate, &o.AnnouncedDeliveryDateMin, &o.AnnouncedDeliveryDateMax, "", e)
+	checkZone(o.Timezone, "timezone", e)
+	checkEnum(o.CancellationReason, CancellationReasons, "cancellation_reason", e)
+	checkEnum(o.PaymentState, PaymentStates, "payment_state", e)
+	checkEnum(o.Workflow, Workflows, "workflow", e)
+	for i, t := range o.Tags {
+		if !tagRe.MatchString(t) {
+			e.Add("invalid", "tags["+strconv.Itoa(i)+"]", "Tags have the form key:value, e.g. 'category:Home Apparel'.")
+		}
+	}
+	for i, pair := range o.COD {
+		attr := "cod[" + strconv.Itoa(i) + "]"
+		if len(pair) != 2 {
+			e.Add("invalid", attr, "Each entry is a [currency, amount] pair, e.g. [\"USD\",\"50.50\"].")
+			continue
+		}
+		if c, ok := ValidCurrency(pair[0]); ok {
+			pair[0] = c
+		} else {
+			e.Add("invalid", attr, "%q is not an ISO 4217 currency code.", pair[0])
+		}
+		if pair[1] == "" || !amountRe.MatchString(pair[1]) {
+			e.Add("invalid", attr, "Amount %q must match ^-?\\d{0,8}(?:\\.\\d{0,2})?$.", pair[1])
+		}
+	}
+	if o.NumberOfPackages < 0 {
+		e.Add("invalid", "number_of_packages", "Ensure this value is greater than or equal to 1.")
+	}
+	checkURL(o.CallbackURL, "callback_url", e)
+	for i := range o.Trackings {
+		validateTracking(&o.Trackings[i], "trackings["+strconv.Itoa(i)+"]", e)
+	}
+}
+
+func validateTracking(t *Tracking, p string, e *ValidationError) {
+	t.TrackingNumber = strings.TrimSpace(t.TrackingNumber)
+	t.Courier = strings.ToLower(strings.TrimSpace(t.Courier))
+	if t.TrackingNumber == "" {
+		e.Add("required", p+".tracking_number", "This field is required.")
+	}
+	if t.Courier == "" {
+		e.Add("required", p+".courier", "This field is required.")
+	}
+	checkURL(t.CourierTrackingURL, p+".courier_tracking_url", e)
+	checkURL(t.CourierRerouteURL, p+".courier_reroute_url", e)
+	if a := t.ShippingAddress; a != nil {
+		checkAddress(a, p+".shipping_address", e)
+	}
+	for i := range t.Articles {
+		a := &t.Articles[i]
+		ap := p + ".articles[" + strconv.Itoa(i) + "]"
+		checkAmount(a.UnitPrice, ap+".unit_price", e)
+		checkAmount(a.AmountInvoiced, ap+".amount_invoiced", e)
+		if a.Quantity < 0 {
+			e.Add("invalid", ap+".quantity", "Ensure this value is greater than or equal to 0.")
+		}
+		checkCountry(&a.OriginCountryISO3, ap+".origin_country_iso3", e)
+		if a.ArticleImageURL != "" && !strings.HasPrefix(a.ArticleImageURL, "/") {
+			checkURL(a.ArticleImageURL, ap+".article_image_url", e)
+		}
+		checkURL(a.ArticleStoreURL, ap+".article_store_url", e)
+	}
+	checkDateRange(&t.AnnouncedDeliveryDate, &t.AnnouncedDeliveryDateMin, &t.AnnouncedDeliveryDateMax, p+".", e)
+	checkZone(t.Timezone, p+".timezone", e)
+	checkDate(&t.PODDate, p+".pod_date", e)
+	if pl := t.PickupLocation; pl != nil {
+		pp := p + ".pickup_location"
+		if strings.TrimSpace(pl.Name) == "" {
+			e.Add("required", pp+".name", "This field is required.")
+		}
+		if pl.Address != nil {
+			checkAddress(pl.Address, pp+".address", e)
+		}
+		checkDate(&pl.HoldUntil, pp+".hold_until", e)
+		for i := range pl.OpeningHours {
+			checkOpening(&pl.OpeningHours[i], pp+".opening_hours["+strconv.Itoa(i)+"]", e)
+		}
+	}
+	for i := range t.Checkpoints {
+		ValidateCheckpoint(&t.Checkpoints[i], p+".checkpoints["+strconv.Itoa(i)+"]", e)
+	}
+}
+
+// ValidateCheckpoint checks and normalises one carrier event.
+func ValidateCheckpoint(c *Checkpoint, p string, e *ValidationError) {
+	if _, ok := LookupCode(c.StatusCode); !ok {
+		if c.StatusCode == "" {
+			e.Add("required", join(p, "status_code"), "This field is required. Valid codes: %s.", strings.Join(Codes(), ", "))
+		} else {
+			e.Add("invalid_choice", join(p, "status_code"), "%q is not a valid status code. Valid codes: %s.", c.StatusCode, strings.Join(Codes(), ", "))
+		}
+	}
+	if c.EventTimestamp == "" {
+		e.Add("required", join(p, "event_timestamp"), "This field is required.")
+	} else {
+		checkTimestamp(&c.EventTimestamp, join(p, "event_timestamp"), e)
+	}
+	checkZone(c.Timezone, join(p, "timezone"), e)
+	c.Courier = strings.ToLower(strings.TrimSpace(c.Courier))
+	if w := c.EstimatedDeliveryDate; w != nil {
+		checkDate(&w.StartDate, join(p, "estimated_delivery_date.start_date"), e)
+		checkDate(&w.EndDate, join(p, "estimated_delivery_date.end_date"), e)
+		checkClock(&w.StartTime, join(p, "estimated_delivery_date.start_time"), e)
+		checkClock(&w.EndTime, join(p, "estimated_delivery_date.end_time"), e)
+	}
+}
+
+func checkAddress(a *Address, p string, e *ValidationError) {
+	for _, f := range []struct{ v, name string }{{a.AddressLine, "address_line"}, {a.PostalCode, "postal_code"}, {a.City, "city"}, {a.CountryISO3, "country_iso3"}} {
+		if strings.TrimSpace(f.v) == "" {
+			e.Add("required", p+"."+f.name, "This field is required.")
+		}
+	}
+	if a.CountryISO3 != "" {
+		checkCountry(&a.CountryISO3, p+".country_iso3", e)
+	}
+}
+
+func checkOpening(h *OpeningHours, p string, e *ValidationError) {
+	h.Day = strings.ToLower(h.Day)
+	checkEnum(h.Day, Weekdays, p+".day", e)
+	if h.Open == "" || h.Close == "" {
+		e.Add("required", p, "Both open and close are required.")
+		return
+	}
+	okO, okC := checkClock(&h.Open, p+".open", e), checkClock(&h.Close, p+".close", e)
+	if okO && okC && h.Open >= h.Close {
+		e.Add("invalid", p, "Opening time must be before closing time.")
+	}
+}
+
+func checkClock(v *string, attr string, e *ValidationError) bool {
+	if *v == "" {
+		return true
+	}
+	m := clockRe.FindStringSubmatch(*v)
+	if m == nil {
+		e.Add("invalid", attr, "Time has wrong format. Use hh:mm:ss.")
+		return false
+	}
+	sec := m[3]
+	if sec == "" {
+		sec = "00"
+	}
+	*v = m[1] + ":" + m[2] + ":" + sec
+	return true
+}
+
+func checkAmount(v, attr string, e *ValidationError) {
+	if v != "" && !amountRe.MatchString(v) {
+		e.Add("invalid", attr, "Must match ^-?\\d{0,8}(?:\\.\\d{0,2})?$, e.g. \"129.90\".")
+	}
+}
+
+func checkEnum(v string, allowed []string, attr string, e *ValidationError) {
+	if v == "" {
+		return
+	}
+	for _, a := range allowed {
+		if v == a {
+			return
+		}
+	}
+	e.Add("invalid_choice", attr, "%q is not a valid choice. Valid: %s.", v, strings.Join(allowed, ", "))
+}
+
+func checkURL(v, attr string, e *ValidationError) {
+	if v == "" {
+		return
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		e.Add("invalid", attr, "Enter a valid http or https URL.")
+	}
+}
+
+func checkTimestamp(v *string, attr string, e *ValidationError) {
+	if *v == "" {
+		return
+	}
+	t, err := time.Parse(time.RFC3339Nano, *v)
+	if err != nil {
+		e.Add("invalid", attr, "Datetime has wrong format. Use RFC 3339, e.g. 2025-10-12T10:59:49.175Z.")
+		return
+	}
+	*v = FormatTimestamp(t)
+}
+
+func checkDate(v *string, attr string, e *ValidationError) {
+	if *v == "" {
+		return
+	}
+	if _, err := time.Parse(DateLayout, *v); err != nil {
+		e.Add("invalid", attr, "Date has wrong format. Use YYYY-MM-DD.")
+	}
+}
+
+func checkDateRange(date, min, max *string, p string, e *ValidationError) {
+	checkDate(date, p+"announced_delivery_date", e)
+	checkDate(min, p+"announced_delivery_date_min", e)
+	checkDate(max, p+"announced_delivery_date_max", e)
+	if *min != "" && *max != "" && *min > *max {
+		e.Add("invalid", p+"announced_delivery_date_min", "Must not be after announced_delivery_date_max.")
+	}
+}
+
+func checkZone(v, attr string, e *ValidationError) {
+	if v == "" {
+		return
+	}
+	if _, err := time.LoadLocation(v); err != nil || v == "Local" {
+		e.Add("invalid", attr, "%q is not an IANA time zone, e.g. Europe/Berlin.", v)
+	}
+}
+
+func checkCountry(v *string, attr string, e *ValidationError) {
+	if *v == "" {
+		return
+	}
+	if c, ok := ValidCountry(*v); ok {
+		*v = c
+	} else {
+		e.Add("invalid", attr, "%q is not an ISO 3166-1 alpha-3 country code.", *v)
+	}
+}
+
+// ValidCountry reports whether s is an assigned ISO 3166-1 alpha-3 country code and returns
+// it upper-cased.
+func ValidCountry(s string) (string, bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if len(s) != 3 {
+		return "", false
+	}
+	r, err := language.ParseRegion(s)
+	if err != nil || !r.IsCountry() || r.ISO3() != s {
+		return "", false
+	}
+	return s, true
+}
+
+// ValidLanguage reports whether s is an ISO 639-1 (two-letter) language code.
+func ValidLanguage(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) != 2 {
+		return "", false
+	}
+	b, err := language.ParseBase(s)
+	if err != nil || b.String() != s {
+		return "", false
+	}
+	return s, true
+}
+
+// ValidCurrency reports whether s is an ISO 4217 currency code.
+func ValidCurrency(s string) (string, bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if len(s) != 3 {
+		return "", false
+	}
+	u, err := currency.ParseISO(s)
+	if err != nil || u.String() != s {
+		return "", false
+	}
+	return s, true
+}
+
+// ValidEmail reports whether s is a plain email address (no display name).
+func ValidEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@'):], ".")
+}
+
+// NormalizeEmail is the form emails are compared in: trimmed and lower-cased.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// NormalizePostalCode is the form postal codes are compared in: no spaces, upper-case.
+func NormalizePostalCode(s string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
+}
