@@ -20,6 +20,7 @@ func (s *Server) routes() http.Handler {
 		r.Post("/orders/", s.handleOrderPost)
 		r.Get("/orders/", s.handleOrderList)
 		r.Post("/events/", s.handleEventsPost)
+		r.Get("/orders/info/", s.handleInfo)
 		r.Get("/orders/{id}/", s.handleOrderGet)
 	})
 	r.NotFound(s.handleNotFound)

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"github.com/orderstatus/orderstatus/internal/auth"
 	"log/slog"
 	"net/http"
 	"time"
@@ -20,17 +21,20 @@ type Config struct {
 
 // Server holds the concrete dependencies of the handlers.
 type Server struct {
-	cfg    Config
-	db     *sqlite.DB
-	logger *slog.Logger
-	now    func() time.Time
-	ingest *status.Ingest
+	cfg      Config
+	db       *sqlite.DB
+	logger   *slog.Logger
+	now      func() time.Time
+	ingest   *status.Ingest
+	resolver *auth.Resolver
 }
 
 // New returns the server's handler with every route of routes.go.
 func New(cfg Config, db *sqlite.DB, logger *slog.Logger) *Server {
 	s := &Server{cfg: cfg, db: db, logger: logger, now: time.Now}
-	s.ingest = &status.Ingest{Store: db, Now: func() time.Time { return s.now() }}
+	clock := func() time.Time { return s.now() }
+	s.ingest = &status.Ingest{Store: db, Now: clock}
+	s.resolver = &auth.Resolver{Store: db, Limits: db, Now: clock}
 	return s
 }
 
