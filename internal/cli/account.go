@@ -4,21 +4,25 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/callback"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
 func cmdAccount(ctx context.Context, args []string, env Env) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: orderstatus account add|rotate-key")
+		return fmt.Errorf("usage: orderstatus account add|set|rotate-key")
 	}
 	switch args[0] {
 	case "add":
 		return cmdAccountAdd(ctx, args[1:], env)
+	case "set":
+		return cmdAccountSet(ctx, args[1:], env)
 	case "rotate-key":
 		return cmdAccountRotate(ctx, args[1:], env)
 	}
@@ -112,4 +116,54 @@ func cmdAccountRotate(ctx context.Context, args []string, env Env) error {
 	}
 	return json.NewEncoder(env.Stdout).Encode(map[string]any{"account": a.ID, "signing_key": a.SigningKey,
 		"note": "links signed with the previous key stay valid until the next rotation"})
+}
+
+func cmdAccountSet(ctx context.Context, args []string, env Env) error {
+	const use = "usage: orderstatus account set --account ID [--callback-url URL] [--public-view status|none]"
+	var c config
+	fl := newFlagSet("account set", env)
+	c.register(fl, env)
+	id := fl.Int64("account", 0, "account id")
+	cbURL := fl.String("callback-url", "", "where the account's callbacks go; \"\" removes it")
+	view := fl.String("public-view", "", "what anonymous callers see: status or none")
+	if err := fl.Parse(args); err != nil || *id == 0 || fl.NArg() > 0 {
+		return errors.New(use)
+	}
+	set := map[string]bool{}
+	fl.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["callback-url"] && !set["public-view"] {
+		return errors.New(use)
+	}
+	allowPrivate, err := allowPrivateCallbacks(env.Getenv)
+	if err != nil {
+		return err
+	}
+	u := strings.TrimSpace(*cbURL)
+	if u != "" {
+		if err := callback.CheckURL(u, allowPrivate); err != nil {
+			return fmt.Errorf("--callback-url: %w", err)
+		}
+	}
+	if set["public-view"] && *view != status.PublicViewStatus && *view != status.PublicViewNone {
+		return fmt.Errorf("--public-view: want %s or %s", status.PublicViewStatus, status.PublicViewNone)
+	}
+	db, err := openDB(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := db.Account(ctx, *id)
+	if err != nil {
+		return fmt.Errorf("account %d: %w", *id, err)
+	}
+	if set["callback-url"] {
+		a.CallbackURL = u
+	}
+	if set["public-view"] {
+		a.PublicView = *view
+	}
+	if err := db.UpdateAccount(ctx, a); err != nil {
+		return err
+	}
+	return json.NewEncoder(env.Stdout).Encode(map[string]any{"account": a.ID, "callback_url": a.CallbackURL, "public_view": a.PublicView})
 }

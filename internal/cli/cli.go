@@ -32,13 +32,22 @@ Usage:
   orderstatus                          same as: serve --demo
   orderstatus serve [--addr A] [--db PATH] [--base-url URL] [--demo]
   orderstatus account add --name N [--id ID]
+  orderstatus account set --account ID [--callback-url URL] [--public-view status|none]
   orderstatus account rotate-key --account ID
+  orderstatus callbacks retry --delivery ID   send a callback again now
   orderstatus link --account ID [--ttl 90d] [--widget] [--html] KEY=VALUE...
+  orderstatus user add --email E --role admin|agent [--account ID]...   password from stdin
+  orderstatus user passwd --email E    new password from stdin; ends the user's sessions
+  orderstatus user disable --email E
   orderstatus import FILE              JSON lines, one order payload per line
   orderstatus backup PATH              consistent online copy of the database
 
 Environment: ORDERSTATUS_ADDR (127.0.0.1:8080), ORDERSTATUS_DB (data/orderstatus.db),
 ORDERSTATUS_BASE_URL (http://<addr>).
+Callbacks: ORDERSTATUS_CALLBACKS_ALLOW_PRIVATE (false), ORDERSTATUS_CALLBACK_TIMEOUT (10s),
+ORDERSTATUS_CALLBACK_BACKOFF (10s), ORDERSTATUS_CALLBACK_POLL (1s).
+Carriers: ORDERSTATUS_DHL_API_KEY (enables DHL live refresh), ORDERSTATUS_DHL_BASE_URL
+(https://api-eu.dhl.com).
 `
 
 // Run runs one command.
@@ -51,8 +60,12 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return cmdServe(ctx, args[1:], env)
 	case "account":
 		return cmdAccount(ctx, args[1:], env)
+	case "callbacks":
+		return cmdCallbacks(ctx, args[1:], env)
 	case "link":
 		return cmdLink(ctx, args[1:], env)
+	case "user":
+		return cmdUser(ctx, args[1:], env)
 	case "import":
 		return cmdImport(ctx, args[1:], env)
 	case "backup":

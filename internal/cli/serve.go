@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -33,6 +34,10 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 		return errUsage
 	}
 	log := logger(env)
+	integ, err := integrationsFromEnv(env.Getenv)
+	if err != nil {
+		return err
+	}
 	db, err := openDB(ctx, c.DB)
 	if err != nil {
 		return err
@@ -47,7 +52,12 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	if c.BaseURL == "" {
 		c.Addr = ln.Addr().String()
 	}
-	srv := server.New(server.Config{BaseURL: c.baseURL()}, db, log)
+	srv, err := server.New(server.Config{BaseURL: c.baseURL(), Assets: demoAssets(env),
+		Carriers: integ.Carriers, AllowPrivateCallbacks: integ.Callbacks.AllowPrivate}, db, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	if *withDemo {
 		info, err := demo.Load(ctx, db, env.Demo, time.Now())
 		if err != nil {
@@ -66,6 +76,8 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	stopCallbacks := startCallbacks(ctx, db, integ.Callbacks, log)
+	defer stopCallbacks()
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", c.baseURL(), "db", c.DB)
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
@@ -108,4 +120,16 @@ func cmdBackup(ctx context.Context, args []string, env Env) error {
 	}
 	fmt.Fprintf(env.Stdout, "backup written to %s\n", dst)
 	return nil
+}
+
+// demoAssets are the demo's images, served under /demo/assets/.
+func demoAssets(env Env) fs.FS {
+	if env.Demo == nil {
+		return nil
+	}
+	sub, err := fs.Sub(env.Demo, "assets")
+	if err != nil {
+		return nil
+	}
+	return sub
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"sort"
 	"strings"
 	"time"
 
@@ -102,6 +103,7 @@ func Load(ctx context.Context, db *sqlite.DB, fsys fs.FS, now time.Time) (*Info,
 		}
 		info.Orders = append(info.Orders, orders...)
 	}
+	sort.Slice(info.Orders, func(i, j int) bool { return info.Orders[i].OrderNumber < info.Orders[j].OrderNumber })
 	return info, nil
 }
 

@@ -39,7 +39,7 @@ func (s *Server) infoOptions(res *auth.Resolution, req status.InfoRequest, lang 
 }
 
 // supportsLiveRefresh reports whether a carrier adapter is configured for a courier.
-func (s *Server) supportsLiveRefresh(courier string) bool { return false }
+func (s *Server) supportsLiveRefresh(courier string) bool { return s.cfg.Carriers.Supports(courier) }
 
 func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
@@ -57,6 +57,10 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 	if res.Hidden {
 		s.apiFail(w, r, status.ErrNotFound)
 		return
+	}
+	if req.LiveRefresh {
+		_, note := s.liveRefresh(r.Context(), res)
+		w.Header().Set(liveRefreshHeader, note)
 	}
 	info := status.BuildInfo(res.Order, s.infoOptions(res, req, infoLanguage(req.Lang, res.Order)))
 	writeJSON(w, http.StatusOK, info)

@@ -51,7 +51,7 @@ func richOrder(m func(field string) string) map[string]any {
 				"recipient_postal_code": m("postal"), "shipping_address": addr, "external_reference": "PKG-1",
 				"announced_delivery_date": "2026-01-14",
 				"pickup_location": map[string]any{"name": "Postfiliale 502", "hold_until": "2026-01-21",
-					"address": map[string]any{"address_line": m("pickup_line"), "postal_code": m("pickup_postal"), "city": "Leipzig", "country_iso3": "DEU"},
+					"address":       map[string]any{"address_line": m("pickup_line"), "postal_code": m("pickup_postal"), "city": "Leipzig", "country_iso3": "DEU"},
 					"opening_hours": []any{map[string]any{"day": "mon", "open": "09:00", "close": "18:00"}, map[string]any{"day": "sat", "open": "09:00", "close": "13:00"}}},
 				"articles": []any{map[string]any{"article_name": m("article"), "sku": m("sku"), "quantity": 1, "unit_price": "29.90", "article_image_url": m("image")}},
 				"checkpoints": []any{cp("PickedUp", "2026-01-11T08:00:00+01:00", "Leipzig, DE", "Sendung übernommen"),
@@ -63,7 +63,7 @@ func richOrder(m func(field string) string) map[string]any {
 					cp("Exception-AddressIssue", "2026-01-13T09:00:00+01:00", "Leipzig", "Hausnummer fehlt"),
 					map[string]any{"status_code": "Hub-Processed", "event_timestamp": "2026-01-13T10:00:00+01:00", "is_hidden": true, "status_details": "internal re-sort"}}},
 			map[string]any{"tracking_number": "1Z999AA10123456784", "courier": "ups", "courier_name": "UPS", "recipient_postal_code": m("postal"),
-				"pod_date": "2026-01-13",
+				"pod_date":    "2026-01-13",
 				"checkpoints": []any{cp("InTransit", "2026-01-11T06:00:00+01:00", "Köln", ""), cp("Delivered-Neighbour", "2026-01-13T14:00:00+01:00", "Leipzig", "Bei Nachbar abgegeben")}},
 		},
 	}
@@ -395,7 +395,10 @@ func TestInfoProofsAndRateLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db2.Close()
-	srv2 := New(Config{BaseURL: "http://example.test"}, db2, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv2, err := New(Config{BaseURL: "http://example.test"}, db2, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv2.SetClock(func() time.Time { return fixedNow.Add(time.Minute) })
 	h := httptest.NewServer(srv2.Handler())
 	defer h.Close()

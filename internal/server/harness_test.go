@@ -33,7 +33,13 @@ type testEnv struct {
 
 func newTestEnv(t testing.TB) *testEnv {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "test.db")
+	return newTestEnvAt(t, filepath.Join(t.TempDir(), "test.db"), true)
+}
+
+// newTestEnvAt opens a server on the database file at path; withAccounts creates the test
+// accounts 1001 and 1002 with known tokens and keys.
+func newTestEnvAt(t testing.TB, path string, withAccounts bool) *testEnv {
+	t.Helper()
 	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
@@ -47,12 +53,19 @@ func newTestEnv(t testing.TB) *testEnv {
 		a   status.Account
 		tok string
 	}{{e.acctA, e.tokenA}, {e.acctB, e.tokenB}} {
+		if !withAccounts {
+			break
+		}
 		if err := db.CreateAccount(context.Background(), x.a, auth.HashToken(x.tok)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.srv = New(Config{BaseURL: "http://example.test"}, db, logger)
+	srv, err := New(Config{BaseURL: "http://example.test"}, db, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = srv
 	e.http = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(e.http.Close)
 	return e

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/orderstatus/orderstatus/web/static"
 )
 
 // routes is the map of every route the product serves.
@@ -21,8 +23,26 @@ func (s *Server) routes() http.Handler {
 		r.Get("/orders/", s.handleOrderList)
 		r.Post("/events/", s.handleEventsPost)
 		r.Get("/orders/info/", s.handleInfo)
+		r.Get("/orders/info-widget/", s.handleWidget)
+		r.Get("/orders/info-widget/alt", s.handleWidgetAlt)
 		r.Get("/orders/{id}/", s.handleOrderGet)
+		r.Get("/orders/{id}/callbacks/", s.handleOrderCallbacks)
 	})
+
+	// Shopper pages. Forms post same-origin only (cross-origin protection).
+	r.Get("/", s.handleHome)
+	r.With(s.csrf.Handler).Post("/", s.handleSearch)
+	r.Get("/track", s.handleTrack)
+	r.With(s.csrf.Handler).Post("/track/verify", s.handleVerify)
+	r.With(s.csrf.Handler).Post("/track/feedback", s.handleFeedback)
+	r.With(s.csrf.Handler).Post("/track/lang", s.handleLang)
+
+	// Static files: content-hashed and immutable; shop colours; demo article images.
+	r.Handle("/static/*", static.Handler())
+	r.Get("/brand/{account}", s.handleBrandCSS)
+	if s.cfg.Assets != nil {
+		r.Handle("/demo/assets/*", http.StripPrefix("/demo/assets/", assetHandler(s.cfg.Assets)))
+	}
 	r.NotFound(s.handleNotFound)
 	r.MethodNotAllowed(s.handleMethodNotAllowed)
 	return r

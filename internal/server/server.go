@@ -4,11 +4,17 @@
 package server
 
 import (
+	"context"
+	"fmt"
+	"github.com/gorilla/sessions"
 	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/widget"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/orderstatus/orderstatus/internal/carrier"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
@@ -17,6 +23,14 @@ import (
 type Config struct {
 	// BaseURL is the absolute URL links are built under, without trailing slash.
 	BaseURL string
+	// Assets are images referenced by orders as /demo/assets/… (the demo's article pictures
+	// and shop logos); nil serves none.
+	Assets fs.FS
+	// Carriers are the carrier adapters for live refresh; nil for none.
+	Carriers *carrier.Registry
+	// AllowPrivateCallbacks accepts callback URLs on loopback and private addresses
+	// (ORDERSTATUS_CALLBACKS_ALLOW_PRIVATE).
+	AllowPrivateCallbacks bool
 }
 
 // Server holds the concrete dependencies of the handlers.
@@ -27,15 +41,31 @@ type Server struct {
 	now      func() time.Time
 	ingest   *status.Ingest
 	resolver *auth.Resolver
+	sessions *sessions.CookieStore
+	// csrf refuses cross-site form posts (Sec-Fetch-Site / Origin checks of the standard
+	// library); it wraps every form route.
+	csrf *http.CrossOriginProtection
+	// widgets caches rendered widget PNGs by ETag.
+	widgets *widget.Cache
 }
 
-// New returns the server's handler with every route of routes.go.
-func New(cfg Config, db *sqlite.DB, logger *slog.Logger) *Server {
+// New returns the server. It fails only when the session keys cannot be read or created.
+func New(cfg Config, db *sqlite.DB, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: db, logger: logger, now: time.Now}
 	clock := func() time.Time { return s.now() }
-	s.ingest = &status.Ingest{Store: db, Now: clock}
+	s.ingest = &status.Ingest{Store: db, Now: clock, CheckCallbackURL: s.checkCallbackURL}
 	s.resolver = &auth.Resolver{Store: db, Limits: db, Now: clock}
-	return s
+	store, err := newSessionStore(context.Background(), db, secureCookies(cfg.BaseURL))
+	if err != nil {
+		return nil, fmt.Errorf("session keys: %w", err)
+	}
+	s.sessions = store
+	s.widgets = widget.NewCache(widgetCacheBytes)
+	s.csrf = http.NewCrossOriginProtection()
+	s.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "Cross-site form submissions are not allowed. Go back, reload the page and try again.", http.StatusForbidden)
+	}))
+	return s, nil
 }
 
 // Handler returns the router.

@@ -31,6 +31,9 @@ func (s *DB) SaveOrder(ctx context.Context, account int64, id status.Identity, c
 		if err := writeOrder(ctx, tx, o, existing); err != nil {
 			return err
 		}
+		if err := s.queueCallbacks(ctx, tx, o, existing); err != nil {
+			return err
+		}
 		saved = o
 		return nil
 	})
@@ -51,6 +54,9 @@ func (s *DB) UpdateOrder(ctx context.Context, orderID string, fn func(*status.Or
 			return err
 		}
 		if err := writeOrder(ctx, tx, o, &prev); err != nil {
+			return err
+		}
+		if err := s.queueCallbacks(ctx, tx, o, &prev); err != nil {
 			return err
 		}
 		saved = o

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -12,6 +14,9 @@ import (
 type Ingest struct {
 	Store Store
 	Now   func() time.Time
+	// CheckCallbackURL, when set, vets a callback_url the client sends beyond its syntax (the
+	// server refuses private addresses there); its error text is shown to the client.
+	CheckCallbackURL func(string) error
 }
 
 // Save creates or updates an order of acct from an ingest body. createOnly makes an existing
@@ -29,7 +34,22 @@ func (in *Ingest) Save(ctx context.Context, acct Account, body []byte, createOnl
 		return nil, false, Invalid("order_number", "This field is required.")
 	}
 	return in.Store.SaveOrder(ctx, acct.ID, id, createOnly, func(existing *Order) (*Order, error) {
-		return p.Merge(existing, acct.ID, in.Now())
+		o, err := p.Merge(existing, acct.ID, in.Now())
+		if u := strings.TrimSpace(p.Order.CallbackURL); in.CheckCallbackURL != nil && p.Has("callback_url") && u != "" {
+			if cerr := in.CheckCallbackURL(u); cerr != nil {
+				var verr *ValidationError
+				if errors.As(err, &verr) {
+					if !slices.ContainsFunc(verr.Problems, func(p Problem) bool { return p.Attr == "callback_url" }) {
+						verr.Add("invalid", "callback_url", "%s", cerr)
+					}
+					return nil, verr
+				}
+				if err == nil {
+					return nil, Invalid("callback_url", "%s", cerr)
+				}
+			}
+		}
+		return o, err
 	})
 }
 

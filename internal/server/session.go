@@ -1,0 +1,107 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/gob"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/sessions"
+)
+
+// Cookie names. Shopper and staff sessions are separate cookies with separate lifetimes.
+const (
+	shopperCookie = "os_shopper"
+	staffCookie   = "os_staff"
+	// shopperGrantTTL is how long a verified order stays unlocked for a browser.
+	shopperGrantTTL = 30 * 24 * time.Hour
+	// maxGrants bounds the orders one shopper cookie remembers (cookies are small).
+	maxGrants = 20
+)
+
+func init() {
+	// Session values are gob-encoded; the shopper's grants are a map of order id to Unix time.
+	gob.Register(map[string]int64{})
+}
+
+// newSessionStore returns a cookie store whose keys are generated on first start and kept in
+// the database, so sessions survive restarts and need no configuration.
+func newSessionStore(ctx context.Context, settings interface {
+	SettingOrInit(ctx context.Context, key string, init func() []byte) ([]byte, error)
+}, secure bool) (*sessions.CookieStore, error) {
+	keys, err := settings.SettingOrInit(ctx, "session_keys", func() []byte {
+		b := make([]byte, 64) // 32 bytes HMAC key + 32 bytes AES-256 key
+		if _, err := rand.Read(b); err != nil {
+			panic(err)
+		}
+		return b
+	})
+	if err != nil {
+		return nil, err
+	}
+	store := sessions.NewCookieStore(keys[:32], keys[32:64])
+	store.Options = &sessions.Options{Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode, MaxAge: int(shopperGrantTTL.Seconds())}
+	store.MaxAge(int(shopperGrantTTL.Seconds()))
+	return store, nil
+}
+
+// secureCookies reports whether cookies must be Secure: when links are built under https.
+func secureCookies(baseURL string) bool { return strings.HasPrefix(baseURL, "https://") }
+
+// shopperSession is the decoded shopper cookie: verified orders with the time they were
+// verified, and the language chosen in the switcher.
+type shopperSession struct {
+	s *sessions.Session
+}
+
+func (s *Server) shopperSession(r *http.Request) shopperSession {
+	sess, _ := s.sessions.Get(r, shopperCookie) // a tampered or stale cookie yields a new session
+	return shopperSession{sess}
+}
+
+// Verified reports whether this browser verified the order within the last 30 days.
+func (ss shopperSession) Verified(now time.Time) func(orderID string) bool {
+	return func(orderID string) bool {
+		grants, _ := ss.s.Values["grants"].(map[string]int64)
+		at, ok := grants[orderID]
+		return ok && now.Sub(time.Unix(at, 0)) < shopperGrantTTL
+	}
+}
+
+// Grant remembers a verified order, dropping expired and the oldest grants beyond maxGrants.
+func (ss shopperSession) Grant(orderID string, now time.Time) {
+	grants, _ := ss.s.Values["grants"].(map[string]int64)
+	if grants == nil {
+		grants = map[string]int64{}
+	}
+	for id, at := range grants {
+		if now.Sub(time.Unix(at, 0)) >= shopperGrantTTL {
+			delete(grants, id)
+		}
+	}
+	for len(grants) >= maxGrants {
+		oldest, oldestAt := "", int64(1<<62)
+		for id, at := range grants {
+			if at < oldestAt {
+				oldest, oldestAt = id, at
+			}
+		}
+		delete(grants, oldest)
+	}
+	grants[orderID] = now.Unix()
+	ss.s.Values["grants"] = grants
+}
+
+// Lang returns the language chosen in the switcher, or "".
+func (ss shopperSession) Lang() string {
+	l, _ := ss.s.Values["lang"].(string)
+	return l
+}
+
+// SetLang stores the switcher's choice.
+func (ss shopperSession) SetLang(l string) { ss.s.Values["lang"] = l }
+
+// Save writes the cookie.
+func (ss shopperSession) Save(w http.ResponseWriter, r *http.Request) error { return ss.s.Save(r, w) }

@@ -1,0 +1,51 @@
+// Package templates holds the templ components of the shopper pages and the support console.
+// Components only format what they are given: no store calls, no clock, no environment.
+package templates
+
+import (
+	"github.com/orderstatus/orderstatus/internal/i18n"
+	"github.com/orderstatus/orderstatus/web/static"
+)
+
+// Page is what every page's layout needs.
+type Page struct {
+	Lang  string
+	Title string
+	// Shop brands the page; nil for pages that belong to no shop.
+	Shop *Shop
+	// LangReturn is where the language switcher sends the shopper back to; "" hides it.
+	LangReturn string
+}
+
+// Shop is the branding and support contact of an account.
+type Shop struct {
+	Name         string
+	LogoURL      string
+	BrandCSS     string // URL of the stylesheet with the account's accent colour
+	SupportEmail string
+	SupportPhone string
+	SupportURL   string
+}
+
+// T translates a catalog key into the page's language.
+func (p Page) T(key string, vars ...string) string { return i18n.T(p.Lang, key, vars...) }
+
+// Languages is the list offered by the switcher: code and the language's own name.
+var Languages = []struct{ Code, Name string }{
+	{"en", "English"}, {"de", "Deutsch"}, {"fr", "Français"}, {"es", "Español"}, {"it", "Italiano"},
+	{"nl", "Nederlands"}, {"pl", "Polski"}, {"sv", "Svenska"}, {"da", "Dansk"}, {"pt", "Português"},
+	{"cs", "Čeština"}, {"fi", "Suomi"},
+}
+
+func staticPath(name string) string { return static.Path(name) }
+
+// telHref strips a phone number to what a tel: link takes.
+func telHref(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		if r == '+' || (r >= '0' && r <= '9') {
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}

@@ -1,0 +1,136 @@
+package templates
+
+// TrackView is the shopper page of one order.
+type TrackView struct {
+	Page
+	OrderNumber string
+	Access      string // public, shopper, full
+	Headline    string
+	Counts      string // "2 of 3 parcels delivered", "" for one parcel
+	Banners     []Banner
+	Parcels     []ParcelView
+	COD         string // "EUR 49.90" to pay on delivery, shopper level only
+	// Unlock is the verification form shown at public level; nil otherwise.
+	Unlock *UnlockForm
+	// Lookup are the hidden fields that resubmit the page's lookup from its forms.
+	Lookup         []Hidden
+	FeedbackThanks bool
+	Notice         string // e.g. live refresh fell back to stored data
+}
+
+// Hidden is a hidden form field.
+type Hidden struct{ Name, Value string }
+
+// Banner is a page-wide message: delayed, exception, return, cancelled.
+type Banner struct {
+	Kind string // warning, danger, info, success
+	Text string
+}
+
+// ParcelView is one tracking on the page.
+type ParcelView struct {
+	ID             string
+	Label          string // "Parcel 1 of 3"
+	Status         string
+	Promise        string
+	Details        string
+	Icon           string
+	Tone           string
+	Steps          []StepView
+	Action         *ActionView
+	Events         []EventView // the newest three
+	MoreEvents     []EventView // the rest, behind <details>
+	MoreLabel      string
+	Courier        string
+	TrackingNumber string
+	TrackingURL    string
+	RerouteURL     string
+	AddressLines   []string
+	Articles       []ArticleView
+	PODDate        string
+	PODSignature   string
+}
+
+// StepView is one step of the progress bar.
+type StepView struct {
+	Label string
+	State string // done, current, todo
+	// StateText says the state in words for screen readers and colour-blind readers.
+	StateText string
+}
+
+// ActionView is the action box of a parcel.
+type ActionView struct {
+	Type     string
+	Title    string
+	Text     string
+	Caption  string
+	Name     string
+	Address  string
+	URL      string
+	LinkText string
+	OpenNow  string
+	Hours    []HoursRow
+	// Vote shows the delivery feedback form.
+	Vote bool
+}
+
+// HoursRow is one weekday of a pickup point's opening hours.
+type HoursRow struct {
+	Day   string
+	Text  string
+	Today bool
+}
+
+// EventView is one checkpoint in the timeline.
+type EventView struct {
+	When     string // localised date and time in the event's zone, with the zone's abbreviation
+	Datetime string // machine-readable RFC 3339
+	What     string
+	Where    string
+	Detail   string
+	Hidden   bool
+}
+
+// ArticleView is one article of a parcel.
+type ArticleView struct {
+	Name  string
+	Image string
+	Meta  string // size, colour
+	Qty   string
+}
+
+// UnlockForm is the email-or-postal-code verification form.
+type UnlockForm struct {
+	Lookup []Hidden
+	Error  string
+	// Lang is kept so the answer comes back in the same language.
+	Lang string
+}
+
+// SearchView is the start page: order number plus email or postal code.
+type SearchView struct {
+	Page
+	OrderNumber string
+	Error       string
+}
+
+// ChooseView lists several orders a verified shopper may open.
+type ChooseView struct {
+	Page
+	Orders []ChoiceRow
+}
+
+// ChoiceRow is one order in a ChooseView.
+type ChoiceRow struct {
+	URL, OrderNumber, Date, Status string
+}
+
+// ErrorView is a friendly error page.
+type ErrorView struct {
+	Page
+	Heading string
+	Message string
+	// Unlock offers verification instead (expired links).
+	Unlock *UnlockForm
+}
