@@ -200,6 +200,9 @@ func DHLCode(statusCode, text string) string {
 	if has("delivered", "zugestellt") && !has("not delivered", "could not be delivered", "undeliverable", "will be delivered", "to be delivered", "being delivered", "nicht zugestellt") {
 		return deliveredCode(has)
 	}
+	if has("not delivered", "could not be delivered", "unable to deliver", "undeliverable", "attempt", "refus", "damag", "lost", "return to sender", "returned to sender") {
+		return failureCode(has)
+	}
 	return transitCode(has)
 }
 

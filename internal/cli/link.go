@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/i18n"
+	"github.com/orderstatus/orderstatus/internal/server"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -39,8 +41,12 @@ func cmdLink(ctx context.Context, args []string, env Env) error {
 	acctID := fl.Int64("account", 0, "account id")
 	ttl := fl.String("ttl", "90d", "validity (90d, 12h; 0 = no expiry)")
 	widget := fl.Bool("widget", false, "print the email widget image URL instead of the page URL")
+	html := fl.Bool("html", false, "with --widget: print ready-to-paste email HTML (link around the image, status in the alt text)")
 	if err := fl.Parse(args); err != nil {
 		return errUsage
+	}
+	if *html && !*widget {
+		return errors.New("--html goes with --widget")
 	}
 	if *acctID == 0 || fl.NArg() == 0 {
 		return errors.New("usage: orderstatus link --account ID [--ttl 90d] [--widget] KEY=VALUE... (e.g. order_number=A-1001)")
@@ -77,7 +83,31 @@ func cmdLink(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintln(env.Stdout, page)
 		return nil
 	}
-	img := c.baseURL() + "/v4/track/orders/info-widget/?" + auth.SignedQuery(a, req.Lookup, d, now).Encode()
-	fmt.Fprintln(env.Stdout, img)
+	wq := auth.SignedQuery(a, req.Lookup, d, now)
+	if req.Lang != "" {
+		wq.Set("lang", req.Lang)
+	}
+	img := c.baseURL() + "/v4/track/orders/info-widget/?" + wq.Encode()
+	if !*html {
+		fmt.Fprintln(env.Stdout, img)
+		return nil
+	}
+	ids, err := db.FindOrderIDs(ctx, req.Lookup, 1)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return fmt.Errorf("no order matches %s", strings.Join(fl.Args(), " "))
+	}
+	o, err := db.Order(ctx, ids[0])
+	if err != nil {
+		return err
+	}
+	lang := i18n.Match(req.Lang, o.LanguageISO2, a.Language)
+	if lang == "" {
+		lang = i18n.Default
+	}
+	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessShopper, Lang: lang, Now: now, T: i18n.T, FormatDate: i18n.FormatDateShort})
+	fmt.Fprintln(env.Stdout, server.EmailSnippet(page, img, server.AltText(info, lang, now), server.DefaultWidgetWidth))
 	return nil
 }

@@ -26,6 +26,8 @@ type Info struct {
 	// Tokens are fresh API tokens minted at this start, by account.
 	Tokens map[int64]string
 	Orders []*status.Order
+	// Staff is the support console admin created at this start; nil when one existed.
+	Staff *StaffLogin
 }
 
 type accountFile struct {
@@ -104,6 +106,11 @@ func Load(ctx context.Context, db *sqlite.DB, fsys fs.FS, now time.Time) (*Info,
 		info.Orders = append(info.Orders, orders...)
 	}
 	sort.Slice(info.Orders, func(i, j int) bool { return info.Orders[i].OrderNumber < info.Orders[j].OrderNumber })
+	if len(info.Accounts) > 0 {
+		if info.Staff, err = ensureAdmin(ctx, db); err != nil {
+			return nil, err
+		}
+	}
 	return info, nil
 }
 
@@ -184,6 +191,7 @@ func Print(w io.Writer, info *Info, base string, now time.Time) {
 	}
 	b.WriteString("\n== orderstatus demo ==\n")
 	fmt.Fprintf(&b, "Search page:      %s/\n", base)
+	printStaff(&b, info.Staff, base)
 	for _, a := range info.Accounts {
 		fmt.Fprintf(&b, "\nAccount %d %s\n  API token (new at every start): %s\n", a.ID, a.Name, info.Tokens[a.ID])
 		for _, o := range info.Orders {

@@ -129,7 +129,7 @@ func eventView(lang string, c status.InfoCheckpoint) templates.EventView {
 	ts, _ := status.ParseTimestamp(c.EventTimestamp)
 	loc := time.UTC
 	if c.Timezone != "" {
-		if l, err := time.LoadLocation(c.Timezone); err == nil {
+		if l, err := status.Location(c.Timezone); err == nil {
 			loc = l
 		}
 	}
@@ -156,7 +156,7 @@ func actionView(lang string, info *status.Info, t *status.InfoTracking, now time
 	case "pickup-location":
 		loc := time.UTC
 		if t.Timezone != "" {
-			if l, err := time.LoadLocation(t.Timezone); err == nil {
+			if l, err := status.Location(t.Timezone); err == nil {
 				loc = l
 			}
 		}

@@ -37,6 +37,21 @@ func (s *Server) routes() http.Handler {
 	r.With(s.csrf.Handler).Post("/track/feedback", s.handleFeedback)
 	r.With(s.csrf.Handler).Post("/track/lang", s.handleLang)
 
+	// Support console (staff session; every form posts same-origin only).
+	r.Get("/support", s.handleSupportRoot)
+	r.Route("/support/", func(r chi.Router) {
+		r.Use(s.csrf.Handler)
+		r.Get("/login", s.handleSupportLoginForm)
+		r.Post("/login", s.handleSupportLogin)
+		r.Post("/logout", s.handleSupportLogout)
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireStaff)
+			r.Get("/", s.handleSupportSearch)
+			r.Get("/orders/{id}", s.handleSupportOrder)
+			r.Get("/audit", s.handleSupportAudit)
+		})
+	})
+
 	// Static files: content-hashed and immutable; shop colours; demo article images.
 	r.Handle("/static/*", static.Handler())
 	r.Get("/brand/{account}", s.handleBrandCSS)

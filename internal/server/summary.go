@@ -81,7 +81,7 @@ func summarize(info *status.Info, lang string, now time.Time) orderSummary {
 func promise(t *status.InfoTracking, lang string, now time.Time) string {
 	loc := time.UTC
 	if t.Timezone != "" {
-		if l, err := time.LoadLocation(t.Timezone); err == nil {
+		if l, err := status.Location(t.Timezone); err == nil {
 			loc = l
 		}
 	}
@@ -141,6 +141,9 @@ func promise(t *status.InfoTracking, lang string, now time.Time) string {
 	}
 	return i18n.T(lang, "promise.expected_between", "start", i18n.FormatDateShort(lang, sd), "end", i18n.FormatDateShort(lang, ed))
 }
+
+// AltText is the widget's alternative text for an info document; see altText.
+func AltText(info *status.Info, lang string, now time.Time) string { return altText(info, lang, now) }
 
 // altText is the widget's alternative text, e.g. "Order A-1001: Out for delivery, Expected
 // Tue 14 Oct". It carries no personal data beyond the order number.

@@ -85,7 +85,7 @@ func scanAccount(row interface{ Scan(...any) error }) (status.Account, error) {
 
 // Account implements status.Store.
 func (s *DB) Account(ctx context.Context, id int64) (status.Account, error) {
-	return scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ?`, id))
+	return scanAccount(cachedDB{s}.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ?`, id))
 }
 
 // Accounts implements status.Store.
@@ -108,7 +108,7 @@ func (s *DB) Accounts(ctx context.Context) ([]status.Account, error) {
 
 // AccountByToken implements status.Store.
 func (s *DB) AccountByToken(ctx context.Context, tokenHash []byte) (status.Account, error) {
-	return scanAccount(s.db.QueryRowContext(ctx, `SELECT `+prefixCols("a.", accountCols)+` FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?`, tokenHash))
+	return scanAccount(cachedDB{s}.QueryRowContext(ctx, `SELECT `+prefixCols("a.", accountCols)+` FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?`, tokenHash))
 }
 
 func prefixCols(p, cols string) string {

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -22,8 +23,14 @@ var migrations embed.FS
 
 // DB is the store. It is safe for concurrent use.
 type DB struct {
-	db  *sql.DB
-	now func() time.Time
+	db    *sql.DB
+	now   func() time.Time
+	stmts stmtCache
+	// Group commit of order writes (writer.go).
+	jobs       chan *writeJob
+	closed     chan struct{}
+	writerDone chan struct{}
+	closeOnce  sync.Once
 }
 
 // Open opens (creating if needed) the database file at path and applies pending migrations.
@@ -36,6 +43,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// Writers wait for each other instead of failing with SQLITE_BUSY.
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
+	// Reads through mmap skip a system call per page; a 64 MiB page cache per connection
+	// keeps the indexes of a large database in memory.
+	q.Add("_pragma", "mmap_size(1073741824)")
+	q.Add("_pragma", "cache_size(-65536)")
 	// BEGIN IMMEDIATE takes the write lock up front, so a read-then-write transaction never
 	// fails half way with a lock upgrade error.
 	q.Add("_txlock", "immediate")
@@ -45,16 +56,23 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetConnMaxIdleTime(0)
-	s := &DB{db: db, now: time.Now}
+	s := &DB{db: db, now: time.Now, jobs: make(chan *writeJob), closed: make(chan struct{}), writerDone: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
+	go s.writer()
 	return s, nil
 }
 
-// Close closes the database.
-func (s *DB) Close() error { return s.db.Close() }
+// Close stops the writer and closes the database.
+func (s *DB) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		<-s.writerDone
+	})
+	return s.db.Close()
+}
 
 // SetClock replaces the clock (tests).
 func (s *DB) SetClock(now func() time.Time) { s.now = now }

@@ -17,7 +17,7 @@ func (s *DB) FindOrderIDs(ctx context.Context, l status.Lookup, limit int) ([]st
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := cachedDB{s}.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 func (s *DB) SaveOrder(ctx context.Context, account int64, id status.Identity, createOnly bool, apply func(*status.Order) (*status.Order, error)) (*status.Order, bool, error) {
 	var saved *status.Order
 	var created bool
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx querier) error {
 		existing, err := findByIdentity(ctx, tx, account, id)
 		if err != nil && !errors.Is(err, status.ErrNotFound) {
 			return err
@@ -43,7 +43,7 @@ func (s *DB) SaveOrder(ctx context.Context, account int64, id status.Identity, c
 // UpdateOrder implements status.Store.
 func (s *DB) UpdateOrder(ctx context.Context, orderID string, fn func(*status.Order) (*status.Order, error)) (*status.Order, error) {
 	var saved *status.Order
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx querier) error {
 		existing, err := loadOrder(ctx, tx, `o.id = ?`, orderID)
 		if err != nil {
 			return err
@@ -67,7 +67,7 @@ func (s *DB) UpdateOrder(ctx context.Context, orderID string, fn func(*status.Or
 
 // Order implements status.Store.
 func (s *DB) Order(ctx context.Context, id string) (*status.Order, error) {
-	return loadOrder(ctx, s.db, `o.id = ?`, id)
+	return loadOrder(ctx, cachedDB{s}, `o.id = ?`, id)
 }
 
 type querier interface {
@@ -180,21 +180,8 @@ func writeOrder(ctx context.Context, tx querier, o *status.Order, prev *status.O
 			return err
 		}
 	}
-	for i, t := range o.Trackings {
-		var otherOrder string
-		var otherAccount int64
-		err := tx.QueryRowContext(ctx, `SELECT o.order_number, o.account_id FROM trackings t JOIN orders o ON o.seq = t.order_seq
-			WHERE t.tracking_number = ? AND t.courier = ? AND o.id <> ?`, t.TrackingNumber, t.Courier, o.ID).Scan(&otherOrder, &otherAccount)
-		if err == nil {
-			attr := fmt.Sprintf("trackings[%d].tracking_number", i)
-			if otherAccount == o.Account {
-				e.Add("unique", attr, "Tracking %s of %s already belongs to order %s.", t.TrackingNumber, t.Courier, otherOrder)
-			} else {
-				e.Add("unique", attr, "Tracking %s of %s already belongs to an order of another account.", t.TrackingNumber, t.Courier)
-			}
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
+	if err := trackingConflicts(ctx, tx, o, e); err != nil {
+		return err
 	}
 	if err := e.Err(); err != nil {
 		return err
@@ -257,18 +244,8 @@ func writeOrder(ctx context.Context, tx querier, o *status.Order, prev *status.O
 				}
 			}
 		}
-		for _, c := range cps {
-			if known[c.DedupeKey()] {
-				continue
-			}
-			cdoc, err := json.Marshal(c)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO checkpoints (tracking_id, dedupe_key, event_timestamp, status_code, doc) VALUES (?, ?, ?, ?, ?)`,
-				t.ID, c.DedupeKey(), c.EventTimestamp, c.StatusCode, string(cdoc)); err != nil {
-				return err
-			}
+		if err := insertCheckpoints(ctx, tx, t.ID, cps, known); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -283,4 +260,68 @@ func (s *DB) FindTracking(ctx context.Context, courier, number string) (string, 
 		return "", "", status.ErrNotFound
 	}
 	return oid, tid, err
+}
+
+// trackingConflicts reports trackings of o that already belong to another order, with one
+// query for all of them.
+func trackingConflicts(ctx context.Context, tx querier, o *status.Order, e *status.ValidationError) error {
+	if len(o.Trackings) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	args := make([]any, 0, 2*len(o.Trackings)+1)
+	q.WriteString(`SELECT t.tracking_number, t.courier, o.order_number, o.account_id FROM trackings t JOIN orders o ON o.seq = t.order_seq
+		WHERE o.id <> ? AND (t.tracking_number, t.courier) IN (VALUES `)
+	args = append(args, o.ID)
+	for i, t := range o.Trackings {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?)")
+		args = append(args, t.TrackingNumber, t.Courier)
+	}
+	q.WriteString(")")
+	rows, err := tx.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var number, courier, otherOrder string
+		var otherAccount int64
+		if err := rows.Scan(&number, &courier, &otherOrder, &otherAccount); err != nil {
+			return err
+		}
+		for i, t := range o.Trackings {
+			if t.TrackingNumber != number || t.Courier != courier {
+				continue
+			}
+			attr := fmt.Sprintf("trackings[%d].tracking_number", i)
+			if otherAccount == o.Account {
+				e.Add("unique", attr, "Tracking %s of %s already belongs to order %s.", number, courier, otherOrder)
+			} else {
+				e.Add("unique", attr, "Tracking %s of %s already belongs to an order of another account.", number, courier)
+			}
+		}
+	}
+	return rows.Err()
+}
+
+// insertCheckpoints stores the checkpoints not in known.
+func insertCheckpoints(ctx context.Context, tx querier, trackingID string, cps []status.Checkpoint, known map[string]bool) error {
+	for _, c := range cps {
+		key := c.DedupeKey()
+		if known[key] {
+			continue
+		}
+		doc, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO checkpoints (tracking_id, dedupe_key, event_timestamp, status_code, doc) VALUES (?, ?, ?, ?, ?)`,
+			trackingID, key, c.EventTimestamp, c.StatusCode, string(doc)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

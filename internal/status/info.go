@@ -415,7 +415,7 @@ func deadline(it InfoTracking) (time.Time, bool) {
 	}
 	loc := time.UTC
 	if it.Timezone != "" {
-		if l, err := time.LoadLocation(it.Timezone); err == nil {
+		if l, err := Location(it.Timezone); err == nil {
 			loc = l
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/currency"
@@ -286,7 +287,7 @@ func checkZone(v, attr string, e *ValidationError) {
 	if v == "" {
 		return
 	}
-	if _, err := time.LoadLocation(v); err != nil || v == "Local" {
+	if _, err := Location(v); err != nil || v == "Local" {
 		e.Add("invalid", attr, "%q is not an IANA time zone, e.g. Europe/Berlin.", v)
 	}
 }
@@ -354,4 +355,19 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 // NormalizePostalCode is the form postal codes are compared in: no spaces, upper-case.
 func NormalizePostalCode(s string) string {
 	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
+}
+
+var zones sync.Map // name -> *time.Location
+
+// Location is time.LoadLocation with a cache: loading a zone parses its data every time.
+func Location(name string) (*time.Location, error) {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, l)
+	return l, nil
 }

@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/orderstatus/orderstatus/internal/sqlite"
+	"github.com/orderstatus/orderstatus/internal/status"
+)
+
+// runCmd runs one command against the database file db and returns stdout and stderr.
+func runCmd(t testing.TB, db string, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := Env{Getenv: func(k string) string {
+		if k == "ORDERSTATUS_DB" {
+			return db
+		}
+		return ""
+	}, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb}
+	err := Run(context.Background(), args, env)
+	return out.String(), errb.String(), err
+}
+
+func TestAccountAdd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	out, _, err := runCmd(t, db, "", "account", "add", "--name", "My Shop", "--id", "2001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("output is not JSON: %q", out)
+	}
+	for _, k := range []string{"account", "name", "api_token", "signing_key", "callback_secret"} {
+		if got[k] == nil || got[k] == "" {
+			t.Errorf("missing %s in %s", k, out)
+		}
+	}
+	if got["account"].(float64) != 2001 || got["name"] != "My Shop" {
+		t.Errorf("got %v", got)
+	}
+	if _, _, err := runCmd(t, db, "", "account", "add", "--name", "Again", "--id", "2001"); err == nil {
+		t.Errorf("duplicate id accepted")
+	}
+	// The token is stored only as a hash.
+	s, _ := sqlite.Open(context.Background(), db)
+	defer s.Close()
+	var n int
+	s.SQL().QueryRow(`SELECT count(*) FROM api_tokens WHERE hash = ?`, got["api_token"]).Scan(&n)
+	if n != 0 {
+		t.Errorf("the plain token is in the database")
+	}
+}
+
+func TestImportStoresGoodLinesAndNamesBadOnes(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "i.db")
+	if _, _, err := runCmd(t, db, "", "account", "add", "--name", "Shop", "--id", "1001"); err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for i := 0; i < 5; i++ {
+		lines = append(lines, fmt.Sprintf(`{"account":1001,"order_number":"IMP-%d","recipient_email":"a%d@example.com","trackings":[{"courier":"ups","tracking_number":"1Z%d","checkpoints":[{"status_code":"InTransit","event_timestamp":"2026-01-10T10:00:00Z"}]}]}`, i, i, i))
+	}
+	lines[1] = `{"account":1001,"order_number":"BAD-1","recipient_email":"nope"}`
+	lines[3] = `{"account":1001, "order_number": `
+	lines = append(lines, `{"account":9999,"order_number":"X","recipient_email":"x@example.com"}`)
+	file := filepath.Join(dir, "orders.jsonl")
+	os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	out, stderr, err := runCmd(t, db, "", "import", file)
+	if err == nil {
+		t.Errorf("an import with rejected lines must exit non-zero")
+	}
+	for _, want := range []string{"line 2:", "recipient_email", "line 4:", "line 6:", "account 9999"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if !strings.Contains(out, "imported 3 orders") || !strings.Contains(out, "3 lines rejected") {
+		t.Errorf("summary: %s", out)
+	}
+	s, _ := sqlite.Open(context.Background(), db)
+	defer s.Close()
+	for _, n := range []string{"IMP-0", "IMP-2", "IMP-4"} {
+		ids, _ := s.FindOrderIDs(context.Background(), status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: n}, 1)
+		if len(ids) != 1 {
+			t.Errorf("%s not imported", n)
+		}
+	}
+	ids, _ := s.FindOrderIDs(context.Background(), status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "BAD-1"}, 1)
+	if len(ids) != 0 {
+		t.Errorf("a bad line was stored")
+	}
+}
+
+func TestLinkAndBackup(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "l.db")
+	runCmd(t, db, "", "account", "add", "--name", "Shop", "--id", "1001")
+	file := filepath.Join(dir, "o.jsonl")
+	os.WriteFile(file, []byte(`{"account":1001,"order_number":"L-1","recipient_email":"a@example.com","language_iso2":"de","trackings":[{"courier":"ups","tracking_number":"1ZL","checkpoints":[{"status_code":"OutForDelivery","event_timestamp":"2026-01-10T10:00:00Z"}]}]}`+"\n"), 0o644)
+	if _, stderr, err := runCmd(t, db, "", "import", file); err != nil {
+		t.Fatal(err, stderr)
+	}
+	out, _, err := runCmd(t, db, "", "link", "--account", "1001", "--ttl", "7d", "order_number=L-1")
+	if err != nil || !strings.Contains(out, "/track?") || !strings.Contains(out, "s=") || !strings.Contains(out, "exp=") {
+		t.Errorf("link: %q %v", out, err)
+	}
+	out, _, err = runCmd(t, db, "", "link", "--account", "1001", "--widget", "--html", "order_number=L-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<a href="http://127.0.0.1:8080/track?`, `<img src="http://127.0.0.1:8080/v4/track/orders/info-widget/?`, `width="600"`, `border="0"`, `display:block`, `alt="Bestellung L-1: In Zustellung`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("snippet lacks %q: %s", want, out)
+		}
+	}
+	if _, _, err := runCmd(t, db, "", "link", "--account", "1001", "order_number=L-1", "tracking_number=x"); err == nil {
+		t.Errorf("two lookups accepted")
+	}
+	// Key rotation keeps the old key as previous.
+	if out, _, err := runCmd(t, db, "", "account", "rotate-key", "--account", "1001"); err != nil || !strings.Contains(out, "signing_key") {
+		t.Errorf("rotate: %q %v", out, err)
+	}
+	backup := filepath.Join(dir, "backup.db")
+	if _, _, err := runCmd(t, db, "", "backup", backup); err != nil {
+		t.Fatal(err)
+	}
+	b, err := sqlite.Open(context.Background(), backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ids, _ := b.FindOrderIDs(context.Background(), status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "L-1"}, 1)
+	if len(ids) != 1 {
+		t.Errorf("backup lacks the order")
+	}
+	if _, _, err := runCmd(t, db, "", "backup", backup); err == nil {
+		t.Errorf("backup overwrote an existing file")
+	}
+}

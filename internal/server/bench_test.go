@@ -1,0 +1,205 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/status"
+)
+
+// BenchmarkIngestHTTP measures PUT /v4/track/orders/ through the router and a real SQLite
+// file: orders with 2 trackings and 5 checkpoints each.
+func BenchmarkIngestHTTP(b *testing.B) {
+	e := newTestEnv(b)
+	h := e.srv.Handler()
+	bodies := make([][]byte, b.N)
+	for i := range bodies {
+		bodies[i], _ = json.Marshal(orderPayload(1001, fmt.Sprintf("B-%d", i), 2, 5))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest("PUT", "/v4/track/orders/", bytes.NewReader(bodies[i]))
+		req.Header.Set("Authorization", "Bearer "+e.tokenA)
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusCreated {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+	st, _ := os.Stat(e.path)
+	wal, _ := os.Stat(e.path + "-wal")
+	size := st.Size()
+	if wal != nil {
+		size += wal.Size()
+	}
+	b.ReportMetric(float64(size)/float64(b.N), "dbbytes/order")
+}
+
+// BenchmarkIngestHTTPParallel is the same with concurrent clients, as a server sees them:
+// decoding and validation run in parallel while SQLite serialises the commits.
+func BenchmarkIngestHTTPParallel(b *testing.B) {
+	e := newTestEnv(b)
+	h := e.srv.Handler()
+	var n atomic.Int64
+	b.SetParallelism(16) // 32 concurrent clients on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			body, _ := json.Marshal(orderPayload(1001, fmt.Sprintf("P-%d", i), 2, 5))
+			req := httptest.NewRequest("PUT", "/v4/track/orders/", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+e.tokenA)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusCreated {
+				b.Errorf("%d %s", rec.Code, rec.Body)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+}
+
+// seeded is a database with 100,000 orders (2 trackings, 5 checkpoints each) shared by the
+// lookup benchmarks of one test binary run.
+var seeded struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+const seedOrders = 100_000
+
+func seed100k(b *testing.B) *testEnv {
+	seeded.once.Do(func() {
+		dir, err := os.MkdirTemp("", "orderstatus-bench-")
+		if err != nil {
+			seeded.err = err
+			return
+		}
+		path := filepath.Join(dir, "bench.db")
+		e := newTestEnvAt(b, path, true)
+		start := time.Now()
+		in := &status.Ingest{Store: e.db, Now: time.Now}
+		for i := 0; i < seedOrders; i++ {
+			p := orderPayload(1001+int64(i%2), fmt.Sprintf("S-%06d", i), 2, 5)
+			p["recipient_email"] = fmt.Sprintf("shopper%d@example.com", i%50_000)
+			p["customer_number"] = fmt.Sprintf("C-%d", i%50_000)
+			p["external_reference"] = fmt.Sprintf("ERP-%d", i)
+			p["external_order_id"] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+			for j, t := range p["trackings"].([]any) {
+				t.(map[string]any)["tracking_number"] = fmt.Sprintf("TN%06d-%d", i, j)
+			}
+			body, _ := json.Marshal(p)
+			acct := e.acctA
+			if i%2 == 1 {
+				acct = e.acctB
+			}
+			if _, _, err := in.Save(context.Background(), acct, body, false); err != nil {
+				seeded.err = err
+				return
+			}
+		}
+		b.Logf("seeded %d orders in %s", seedOrders, time.Since(start).Round(time.Millisecond))
+		seeded.path = path
+	})
+	if seeded.err != nil {
+		b.Fatal(seeded.err)
+	}
+	e := newTestEnvAt(b, seeded.path, false)
+	return e
+}
+
+// benchGet runs one GET per iteration through the router and reports the median latency.
+func benchGet(b *testing.B, h http.Handler, u string, hdr ...string) {
+	b.Helper()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest("GET", u, nil)
+		for j := 0; j+1 < len(hdr); j += 2 {
+			req.Header.Set(hdr[j], hdr[j+1])
+		}
+		rec := httptest.NewRecorder()
+		t0 := time.Now()
+		h.ServeHTTP(rec, req)
+		lat = append(lat, time.Since(t0))
+		if rec.Code != 200 {
+			b.Fatalf("%s: %d %.200s", u, rec.Code, rec.Body)
+		}
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "median-µs")
+}
+
+// BenchmarkInfoLookup100k measures one info request per lookup kind with 100,000 orders.
+func BenchmarkInfoLookup100k(b *testing.B) {
+	e := seed100k(b)
+	h := e.srv.Handler()
+	tid := ""
+	{
+		req := httptest.NewRequest("GET", "/v4/track/orders/info/?account=1001&order_number=S-050000", nil)
+		req.Header.Set("Authorization", "Bearer "+e.tokenA)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var info status.Info
+		json.Unmarshal(rec.Body.Bytes(), &info)
+		tid = info.Trackings[0].TrackingID
+	}
+	kinds := []struct{ name, query string }{
+		{"order_number", "account=1001&order_number=S-050000"},
+		{"external_order_id", "account=1001&external_order_id=00000000-0000-4000-8000-000000050000"},
+		{"external_reference", "account=1001&external_reference=ERP-50000"},
+		{"tracking_number", "tracking_number=TN050000-1&courier=dhl-germany"},
+		{"customer_number", "account=1001&customer_number=C-0"},
+		{"recipient_email", "account=1001&recipient_email=shopper0@example.com"},
+		{"tracking_id", "tracking_id=" + tid},
+	}
+	for _, k := range kinds {
+		b.Run(k.name, func(b *testing.B) {
+			benchGet(b, h, "/v4/track/orders/info/?"+k.query, "Authorization", "Bearer "+e.tokenA)
+		})
+	}
+	b.Run("public_signed_order_number", func(b *testing.B) {
+		q := auth.SignedQuery(e.acctA, status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "S-050000"}, 0, time.Now())
+		benchGet(b, h, "/v4/track/orders/info/?"+q.Encode())
+	})
+}
+
+// BenchmarkPageRender100k renders the shopper page of a three-parcel order, lookup included.
+func BenchmarkPageRender100k(b *testing.B) {
+	e := seed100k(b)
+	e.do(b, "PUT", "/v4/track/orders/", e.tokenA, richOrder(nil))
+	h := e.srv.Handler()
+	q := auth.SignedQuery(e.acctA, status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "R-100"}, 0, time.Now())
+	benchGet(b, h, "/track?"+q.Encode()+"&lang=de")
+}
+
+// BenchmarkWidgetCachedHit100k measures a repeated widget request (resolution, ETag, LRU hit).
+func BenchmarkWidgetCachedHit100k(b *testing.B) {
+	e := seed100k(b)
+	h := e.srv.Handler()
+	q := auth.SignedQuery(e.acctA, status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "S-050000"}, 0, time.Now())
+	benchGet(b, h, "/v4/track/orders/info-widget/?"+q.Encode())
+	entries, bytes, _, _ := e.srv.widgets.Stats()
+	b.ReportMetric(float64(entries), "cache-entries")
+	b.ReportMetric(float64(bytes), "cache-bytes")
+}

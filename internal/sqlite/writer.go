@@ -1,0 +1,128 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+)
+
+// Group commit. A commit costs about as much as writing an order (the WAL frames are written
+// and, at checkpoints, synced), so order writes that arrive together share one transaction.
+// Each write runs inside its own savepoint: a write that fails is rolled back alone and its
+// caller gets its error; the others commit. A caller returns only after the commit that holds
+// its write, so a write that succeeded is durable like any other committed transaction.
+
+const maxBatch = 64
+
+type writeJob struct {
+	ctx  context.Context
+	fn   func(ctx context.Context, tx querier) error
+	done chan error
+}
+
+// write runs fn in a transaction shared with other concurrent writes.
+func (s *DB) write(ctx context.Context, fn func(ctx context.Context, tx querier) error) error {
+	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.jobs <- job:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.closed:
+		return errors.New("database closed")
+	}
+	return <-job.done
+}
+
+// writer runs batches of writes until the database is closed.
+func (s *DB) writer() {
+	defer close(s.writerDone)
+	for {
+		var job *writeJob
+		select {
+		case job = <-s.jobs:
+		case <-s.closed:
+			return
+		}
+		batch := []*writeJob{job}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-s.jobs:
+				batch = append(batch, j)
+			default:
+				break drain
+			}
+		}
+		s.runBatch(batch)
+	}
+}
+
+func (s *DB) runBatch(batch []*writeJob) {
+	finish := func(errs []error) {
+		for i, j := range batch {
+			j.done <- errs[i]
+		}
+	}
+	errs := make([]error, len(batch))
+	tx, err := s.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		finish(errs)
+		return
+	}
+	q := cachedTx{tx, s}
+	bg := context.Background()
+	ok := 0
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		// A cancelled request must not interrupt SQLite inside the shared transaction (an
+		// interrupted write rolls back the whole transaction), so the write runs to its end.
+		ctx := context.WithoutCancel(j.ctx)
+		if _, err := tx.ExecContext(bg, `SAVEPOINT w`); err != nil {
+			errs[i] = err
+			continue
+		}
+		if err := j.fn(ctx, q); err != nil {
+			errs[i] = err
+			if _, rerr := tx.ExecContext(bg, `ROLLBACK TO w`); rerr != nil {
+				tx.Rollback()
+				for k := range errs {
+					if errs[k] == nil {
+						errs[k] = rerr
+					}
+				}
+				finish(errs)
+				return
+			}
+		} else {
+			ok++
+		}
+		if _, err := tx.ExecContext(bg, `RELEASE w`); err != nil {
+			tx.Rollback()
+			for k := range errs {
+				if errs[k] == nil {
+					errs[k] = err
+				}
+			}
+			finish(errs)
+			return
+		}
+	}
+	if ok == 0 {
+		tx.Rollback()
+		finish(errs)
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		for k := range errs {
+			if errs[k] == nil {
+				errs[k] = err
+			}
+		}
+	}
+	finish(errs)
+}
