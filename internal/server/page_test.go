@@ -38,6 +38,13 @@ func newDemoEnv(t testing.TB) *demoEnv {
 	if len(info.Orders) < 14 {
 		t.Fatalf("demo has %d orders", len(info.Orders))
 	}
+	// Serve the demo's images too, as `go run .` does.
+	srv, err := New(Config{BaseURL: "http://example.test", Assets: os.DirFS("../../data/demo/assets")}, e2.db, e2.srv.logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2.srv = srv
+	e2.http.Config.Handler = srv.Handler()
 	e2.tokenA, e2.tokenB = info.Tokens[1001], info.Tokens[1002]
 	e2.acctA, e2.acctB = info.Accounts[0], info.Accounts[1]
 	return &demoEnv{testEnv: e2, info: info, now: now}
