@@ -3,6 +3,7 @@
 package templates
 
 import (
+	"strings"
 	"github.com/orderstatus/orderstatus/internal/i18n"
 	"github.com/orderstatus/orderstatus/web/static"
 )
@@ -49,3 +50,6 @@ func telHref(s string) string {
 	}
 	return string(out)
 }
+
+// nbsp keeps a phone number on one line.
+func nbsp(s string) string { return strings.ReplaceAll(s, " ", "\u00a0") }
