@@ -438,3 +438,18 @@ func TestPaginationStableWithInserts(t *testing.T) {
 		t.Errorf("bad cursor: %d", code)
 	}
 }
+
+func TestHealthAndMetrics(t *testing.T) {
+	e := newTestEnv(t)
+	if code, body := e.do(t, "GET", "/healthz", "", nil); code != 200 || !strings.Contains(string(body), "ok") {
+		t.Errorf("healthz %d %s", code, body)
+	}
+	e.do(t, "GET", "/v4/track/orders/o_unknown/", e.tokenA, nil)
+	code, body := e.do(t, "GET", "/metrics", "", nil)
+	if code != 200 || !strings.Contains(string(body), `orderstatus_http_requests_total{route="GET /v4/track/orders/{id}",status="4xx"} 1`) {
+		t.Errorf("metrics %d:\n%s", code, body)
+	}
+	if strings.Contains(string(body), "o_unknown") {
+		t.Errorf("metrics leak raw paths")
+	}
+}

@@ -11,10 +11,11 @@ import (
 // routes is the map of every route the product serves.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.recoverer, s.logRequests, securityHeaders)
+	r.Use(s.requestID, s.recoverer, s.logRequests, securityHeaders, s.measure)
 
 	// Operator endpoints.
 	r.Get("/healthz", s.handleHealth)
+	r.Get("/metrics", s.handleMetrics)
 
 	// Ingest and read API for shops and carriers (API token).
 	r.Route("/v4/track", func(r chi.Router) {

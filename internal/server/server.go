@@ -47,6 +47,7 @@ type Server struct {
 	csrf *http.CrossOriginProtection
 	// widgets caches rendered widget PNGs by ETag.
 	widgets *widget.Cache
+	metrics *metrics
 }
 
 // New returns the server. It fails only when the session keys cannot be read or created.
@@ -61,6 +62,7 @@ func New(cfg Config, db *sqlite.DB, logger *slog.Logger) (*Server, error) {
 	}
 	s.sessions = store
 	s.widgets = widget.NewCache(widgetCacheBytes)
+	s.metrics = newMetrics()
 	s.csrf = http.NewCrossOriginProtection()
 	s.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Cross-site form submissions are not allowed. Go back, reload the page and try again.", http.StatusForbidden)
