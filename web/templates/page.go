@@ -3,9 +3,9 @@
 package templates
 
 import (
-	"strings"
 	"github.com/orderstatus/orderstatus/internal/i18n"
 	"github.com/orderstatus/orderstatus/web/static"
+	"strings"
 )
 
 // Page is what every page's layout needs.
