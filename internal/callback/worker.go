@@ -121,9 +121,6 @@ func NewWorker(store Store, cfg Config, logger *slog.Logger) *Worker {
 	return &Worker{store: store, cfg: cfg, client: NewClient(cfg.Timeout, cfg.AllowPrivate), logger: logger, now: time.Now}
 }
 
-// Config returns the worker's effective configuration.
-func (w *Worker) Config() Config { return w.cfg }
-
 // SetClock replaces the clock (tests).
 func (w *Worker) SetClock(now func() time.Time) { w.now = now }
 

@@ -304,3 +304,23 @@ func BenchmarkInfoLiveRefreshHangingCarrier(b *testing.B) {
 	}
 	b.ReportMetric(worst.Seconds(), "max-s/op")
 }
+
+func TestPageLiveRefresh(t *testing.T) {
+	e := newTestEnv(t)
+	fc := &fakeCarrier{cps: []status.Checkpoint{{StatusCode: "OutForDelivery", EventTimestamp: "2026-01-12T11:00:00.000Z", Location: "Leipzig, DE"}}}
+	e.srv.cfg.Carriers = carrier.NewRegistry(fc)
+	e.do(t, "PUT", "/v4/track/orders/", e.tokenA, orderPayload(1001, "LRP-1", 1, 2))
+	resp, body := e.get(t, "/track?courier=dhl-germany&tracking_number=LRP-1-TN0&live_refresh=true&lang=en", "")
+	if h := resp.Header.Get(liveRefreshHeader); resp.StatusCode != 200 || h != "refreshed" || !strings.Contains(string(body), "Out for delivery") {
+		t.Errorf("page live refresh: %d %q", resp.StatusCode, h)
+	}
+	if testing.Short() {
+		return
+	}
+	e.srv.cfg.Carriers = hangingDHL(t)
+	e.do(t, "PUT", "/v4/track/orders/", e.tokenA, orderPayload(1001, "LRP-2", 1, 2))
+	resp, body = e.get(t, "/track?courier=dhl-germany&tracking_number=LRP-2-TN0&live_refresh=true&lang=en", "")
+	if h := resp.Header.Get(liveRefreshHeader); resp.StatusCode != 200 || h != "failed-timeout" || !strings.Contains(string(body), "latest saved updates") {
+		t.Errorf("page with a hanging carrier: %d %q", resp.StatusCode, h)
+	}
+}

@@ -19,7 +19,7 @@ import (
 
 // lookupParams are the query parameters that name an order on the page; forms resubmit them.
 var lookupParams = []string{"account", "order_number", "client_key", "external_order_id", "external_reference",
-	"tracking_number", "courier", "customer_number", "recipient_email", "tracking_id", "single_tracking", "s", "exp"}
+	"tracking_number", "courier", "customer_number", "recipient_email", "tracking_id", "single_tracking", "s", "exp", "live_refresh"}
 
 // render writes a templ component as an HTML page: rendered into a buffer first, so that a
 // failed render becomes a clean 500.
@@ -239,9 +239,19 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 		s.render(w, r, okCode, templates.ChoosePage(templates.ChooseView{Page: page, Orders: rows}))
 		return
 	}
+	notice := ""
+	if req.LiveRefresh {
+		// Bounded by the carrier budget; on failure the page shows the stored events.
+		_, note := s.liveRefresh(r.Context(), res)
+		w.Header().Set(liveRefreshHeader, note)
+		if strings.HasPrefix(note, "failed") {
+			notice = i18n.T(lang, "page.live_refresh_failed")
+		}
+	}
 	opt := s.infoOptions(res, req, lang)
 	info := status.BuildInfo(res.Order, opt)
 	v := trackView(page, info, s.now())
+	v.Notice = notice
 	v.Lookup = lookupHidden(q)
 	v.FeedbackThanks = q.Get("feedback") == "thanks"
 	if res.Access == status.AccessPublic {

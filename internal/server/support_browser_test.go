@@ -14,6 +14,7 @@ import (
 // order detail with its copy buttons and widget, and an axe-core audit of each page.
 // SUPPORT_SCREENSHOTS=dir keeps a screenshot of each page there.
 func TestSupportBrowser(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	b := browsertest.New(t)
 	shot := func(name string) {

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/demo"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
@@ -66,7 +68,8 @@ func newSupportServer(t testing.TB, base string) *supportEnv {
 	if _, err := demo.Load(ctx, db, os.DirFS(filepath.Join("..", "..", "data", "demo")), demoNow); err != nil {
 		t.Fatal(err)
 	}
-	hash, err := auth.HashPassword(staffPassword)
+	// The cheapest bcrypt cost keeps the tests fast; Login compares at the hash's own cost.
+	hash, err := bcrypt.GenerateFromPassword([]byte(staffPassword), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,6 +182,7 @@ func (e *supportEnv) orderID(t testing.TB, account int64, number string) string 
 }
 
 func TestSupportLogin(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	b := e.browser(t)
 
@@ -217,6 +221,7 @@ func TestSupportLogin(t *testing.T) {
 }
 
 func TestSupportLoginRedirectStaysLocal(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	for _, next := range []string{"//evil.example/", "https://evil.example/support/", "/support/login", "/track", "/support/\\evil"} {
 		b := e.browser(t)
@@ -230,6 +235,7 @@ func TestSupportLoginRedirectStaysLocal(t *testing.T) {
 var loginErrorRe = regexp.MustCompile(`data-testid="login-error">([^<]+)<`)
 
 func TestSupportLoginFailures(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	if err := e.db.DisableStaffUser(context.Background(), "agent@example.com"); err != nil {
 		t.Fatal(err)
@@ -264,6 +270,7 @@ func TestSupportLoginFailures(t *testing.T) {
 }
 
 func TestSupportLoginThrottle(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	b := e.browser(t)
 	for i := range auth.LoginEmailFailures {
@@ -287,6 +294,7 @@ func TestSupportLoginThrottle(t *testing.T) {
 }
 
 func TestSupportLogout(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	b := e.browser(t)
 	b.login("boss@example.com")
@@ -307,6 +315,7 @@ func TestSupportLogout(t *testing.T) {
 }
 
 func TestSupportSessionExpiry(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	b := e.browser(t)
 	b.login("boss@example.com")
@@ -329,6 +338,7 @@ func TestSupportSessionExpiry(t *testing.T) {
 }
 
 func TestSupportPasswordChangeEndsSessions(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	b := e.browser(t)
 	b.login("boss@example.com")
@@ -341,6 +351,7 @@ func TestSupportPasswordChangeEndsSessions(t *testing.T) {
 }
 
 func TestSupportSecureCookieOnHTTPS(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "https://status.example.com")
 	b := e.browser(t)
 	b.login("boss@example.com")
@@ -352,6 +363,7 @@ func TestSupportSecureCookieOnHTTPS(t *testing.T) {
 }
 
 func TestSupportCrossSitePostRefused(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	form := url.Values{"email": {"boss@example.com"}, "password": {staffPassword}}
 	for _, tc := range []struct {
@@ -383,6 +395,7 @@ func TestSupportCrossSitePostRefused(t *testing.T) {
 }
 
 func TestSupportSearchDemoKeys(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	b := e.browser(t)
 	b.login("boss@example.com")
@@ -430,6 +443,7 @@ func TestSupportSearchDemoKeys(t *testing.T) {
 }
 
 func TestSupportSearchStates(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	b := e.browser(t)
 	b.login("boss@example.com")
@@ -449,6 +463,7 @@ func TestSupportSearchStates(t *testing.T) {
 }
 
 func TestSupportSearchPages(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	tok := auth.NewSecret("os_")
 	if err := e.db.AddToken(context.Background(), 1001, auth.HashToken(tok)); err != nil {
@@ -477,6 +492,7 @@ func TestSupportSearchPages(t *testing.T) {
 }
 
 func TestSupportAgentIsolation(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	b := e.browser(t)
 	b.login("agent@example.com")
@@ -519,6 +535,7 @@ func TestSupportAgentIsolation(t *testing.T) {
 }
 
 func TestSupportOrderDetail(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	ctx := context.Background()
 	// Add a hidden event and shopper feedback, so that the page has both to show.
@@ -575,6 +592,7 @@ func TestSupportOrderDetail(t *testing.T) {
 }
 
 func TestSupportAudit(t *testing.T) {
+	t.Parallel()
 	e := newSupportServer(t, "")
 	ctx := context.Background()
 	agent := e.browser(t)

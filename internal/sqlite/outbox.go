@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -63,7 +62,7 @@ const interruptedAttempt = "interrupted: no outcome before the lease expired (th
 // an outcome gets that attempt logged as interrupted.
 func (s *DB) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]callback.Job, error) {
 	var jobs []callback.Job
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx querier) error {
 		jobs = jobs[:0]
 		ts := status.FormatTimestamp(now)
 		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.event, c.url, c.payload, a.callback_secret, c.attempts, c.created_at, c.expires_at,
@@ -127,7 +126,7 @@ func (s *DB) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Durat
 // FinishCallback implements callback.Store: it logs the attempt and applies its outcome. A
 // worker whose lease was taken over by another only logs its attempt, unless it delivered.
 func (s *DB) FinishCallback(ctx context.Context, j callback.Job, o callback.Outcome) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx querier) error {
 		a := o.Attempt
 		var code any
 		if a.StatusCode != 0 {
