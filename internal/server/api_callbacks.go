@@ -4,10 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/orderstatus/orderstatus/internal/callback"
-	"github.com/orderstatus/orderstatus/internal/status"
 )
 
 // checkCallbackURL vets a callback URL at save time; the worker checks the address it
@@ -31,18 +28,9 @@ type callbackLog struct {
 
 // handleOrderCallbacks returns the delivery log of an order's callbacks, newest first.
 func (s *Server) handleOrderCallbacks(w http.ResponseWriter, r *http.Request) {
-	acct, err := s.apiAccount(r)
+	o, err := s.tokenOrder(r)
 	if err != nil {
 		s.apiFail(w, r, err)
-		return
-	}
-	o, err := s.db.Order(r.Context(), chi.URLParam(r, "id"))
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	if o.Account != acct.ID {
-		s.apiFail(w, r, status.ErrForbidden)
 		return
 	}
 	ds, err := s.db.CallbackDeliveries(r.Context(), o.ID)

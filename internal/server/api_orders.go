@@ -85,19 +85,27 @@ func (s *Server) saveOrder(w http.ResponseWriter, r *http.Request, createOnly bo
 	writeJSON(w, code, o)
 }
 
-func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) {
+// tokenOrder returns the order named by the {id} URL parameter when the request's API token
+// belongs to the order's account.
+func (s *Server) tokenOrder(r *http.Request) (*status.Order, error) {
 	acct, err := s.apiAccount(r)
 	if err != nil {
-		s.apiFail(w, r, err)
-		return
+		return nil, err
 	}
 	o, err := s.db.Order(r.Context(), chi.URLParam(r, "id"))
 	if err != nil {
-		s.apiFail(w, r, err)
-		return
+		return nil, err
 	}
 	if o.Account != acct.ID {
-		s.apiFail(w, r, status.ErrForbidden)
+		return nil, status.ErrForbidden
+	}
+	return o, nil
+}
+
+func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) {
+	o, err := s.tokenOrder(r)
+	if err != nil {
+		s.apiFail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, o)

@@ -58,7 +58,9 @@ func TestBrowserShopperJourney(t *testing.T) {
 	}
 
 	// Switch language with the switcher (stored in the session).
-	b.SetValue(`#lang-select`, "de")
+	// Set the value without a change event (app.js submits on change; the button is the
+	// no-JavaScript path and the one tested here).
+	browsertest.Eval[string](b, `document.querySelector('#lang-select').value = 'de'`)
 	b.ClickNavigate(`form.lang-form button`)
 	if lang := browsertest.Eval[string](b, `document.documentElement.lang`); lang != "de" {
 		t.Errorf("html lang %q after switching to de", lang)

@@ -278,18 +278,27 @@ func (s *Server) brandPage(p templates.Page, res *auth.Resolution) templates.Pag
 	return p
 }
 
-// handleVerify checks an email or postal code proof; on success the session remembers the
-// order for 30 days and the shopper goes back to the page (Post/Redirect/Get).
-func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
+// formLookup reads the lookup parameters a page form resubmits.
+func formLookup(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
 	if err := r.ParseForm(); err != nil {
-		http.Error(w, "Bad form", http.StatusBadRequest)
-		return
+		http.Error(w, "The form could not be read.", http.StatusBadRequest)
+		return nil, false
 	}
 	q := url.Values{}
 	for _, k := range lookupParams {
 		if v := r.PostForm.Get(k); v != "" {
 			q.Set(k, v)
 		}
+	}
+	return q, true
+}
+
+// handleVerify checks an email or postal code proof; on success the session remembers the
+// order for 30 days and the shopper goes back to the page (Post/Redirect/Get).
+func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
+	q, ok := formLookup(w, r)
+	if !ok {
+		return
 	}
 	email := strings.TrimSpace(r.PostForm.Get("recipient_email"))
 	postal := strings.TrimSpace(r.PostForm.Get("recipient_postal_code"))
@@ -335,15 +344,9 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 
 // handleFeedback stores a shopper's thumbs up or down on a delivered parcel.
 func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "Bad form", http.StatusBadRequest)
+	q, ok := formLookup(w, r)
+	if !ok {
 		return
-	}
-	q := url.Values{}
-	for _, k := range lookupParams {
-		if v := r.PostForm.Get(k); v != "" {
-			q.Set(k, v)
-		}
 	}
 	ss := s.shopperSession(r)
 	req, err := status.ParseInfoRequest(q)
