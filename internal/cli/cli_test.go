@@ -146,3 +146,27 @@ func TestLinkAndBackup(t *testing.T) {
 		t.Errorf("backup overwrote an existing file")
 	}
 }
+
+func TestImportKeepsFileOrderPerOrder(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "o.db")
+	runCmd(t, db, "", "account", "add", "--name", "Shop", "--id", "1001")
+	var lines []string
+	for i := 0; i < 200; i++ {
+		lines = append(lines, fmt.Sprintf(`{"account":1001,"order_number":"SEQ-%d","recipient_email":"a@example.com","recipient_name":"v%d"}`, i%5, i))
+	}
+	file := filepath.Join(dir, "o.jsonl")
+	os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644)
+	if _, stderr, err := runCmd(t, db, "", "import", file); err != nil {
+		t.Fatal(err, stderr)
+	}
+	s, _ := sqlite.Open(context.Background(), db)
+	defer s.Close()
+	for k := 0; k < 5; k++ {
+		ids, _ := s.FindOrderIDs(context.Background(), status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: fmt.Sprintf("SEQ-%d", k)}, 2)
+		o, _ := s.Order(context.Background(), ids[0])
+		if want := fmt.Sprintf("v%d", 195+k); o.RecipientName != want || len(ids) != 1 {
+			t.Errorf("SEQ-%d: name %q (%d orders), want the file's last line %q", k, o.RecipientName, len(ids), want)
+		}
+	}
+}

@@ -2,11 +2,15 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/status"
@@ -47,69 +51,148 @@ type ImportResult struct {
 	Elapsed                    time.Duration
 }
 
+// importWorkers decode and validate lines in parallel; their writes share commits.
+const importWorkers = 8
+
+type importLine struct {
+	n    int
+	body []byte
+}
+
+type importResult struct {
+	n       int
+	created bool
+	err     error // a problem with the line (reported, import goes on)
+	fatal   error // a problem with the database (import stops)
+}
+
 // Import loads JSON lines of order payloads. Each line is stored whole or not at all; bad
-// lines are reported on stderr by line number and the rest go on.
-func Import(ctx context.Context, store status.Store, r interface{ Read([]byte) (int, error) }, env Env, now func() time.Time) (ImportResult, error) {
+// lines are reported on stderr by line number and the rest go on. Lines are processed by
+// several workers, so concurrent writes share commits.
+func Import(ctx context.Context, store status.Store, r io.Reader, env Env, now func() time.Time) (ImportResult, error) {
 	start := time.Now()
 	var res ImportResult
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20+1)
 	in := &status.Ingest{Store: store, Now: now}
+	var mu sync.Mutex
 	accounts := map[int64]*status.Account{}
-	line := 0
-	lastReport := time.Now()
-	for sc.Scan() {
-		line++
-		b := sc.Bytes()
-		if len(b) == 0 {
-			continue
-		}
-		var head struct {
-			Account int64 `json:"account"`
-		}
-		if err := json.Unmarshal(b, &head); err != nil {
-			res.Rejected++
-			fmt.Fprintf(env.Stderr, "line %d: malformed JSON: %v\n", line, err)
-			continue
-		}
-		acct, ok := accounts[head.Account]
+	account := func(id int64) *status.Account {
+		mu.Lock()
+		defer mu.Unlock()
+		a, ok := accounts[id]
 		if !ok {
-			a, err := store.Account(ctx, head.Account)
-			if err != nil {
-				accounts[head.Account] = nil
-			} else {
-				accounts[head.Account] = &a
+			if got, err := store.Account(ctx, id); err == nil {
+				a = &got
 			}
-			acct = accounts[head.Account]
+			accounts[id] = a
 		}
-		if acct == nil {
-			res.Rejected++
-			fmt.Fprintf(env.Stderr, "line %d: account %d does not exist\n", line, head.Account)
-			continue
-		}
-		_, created, err := in.Save(ctx, *acct, b, false)
-		if err != nil {
-			var verr *status.ValidationError
-			if !errors.As(err, &verr) {
-				return res, fmt.Errorf("line %d: %w", line, err)
+		return a
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// Lines of the same order go to the same worker, so they apply in file order.
+	var lines [importWorkers]chan importLine
+	results := make(chan importResult)
+	var wg sync.WaitGroup
+	for w := range lines {
+		lines[w] = make(chan importLine)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for l := range lines[w] {
+				results <- importOne(ctx, in, account, l)
 			}
-			res.Rejected++
-			fmt.Fprintf(env.Stderr, "line %d: %v\n", line, err)
-			continue
+		}()
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		defer func() {
+			for _, c := range lines {
+				close(c)
+			}
+		}()
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), 1<<20+1)
+		n := 0
+		for sc.Scan() {
+			n++
+			if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+				continue
+			}
+			l := importLine{n, append([]byte(nil), sc.Bytes()...)}
+			select {
+			case lines[worker(l.body)] <- l:
+			case <-ctx.Done():
+				readErr <- ctx.Err()
+				return
+			}
 		}
-		if created {
+		if err := sc.Err(); err != nil {
+			readErr <- fmt.Errorf("line %d: %w", n+1, err)
+			return
+		}
+		readErr <- nil
+	}()
+	go func() { wg.Wait(); close(results) }()
+	var fatal error
+	lastReport := time.Now()
+	for rs := range results {
+		switch {
+		case rs.fatal != nil:
+			if fatal == nil {
+				fatal = rs.fatal
+				cancel()
+			}
+		case rs.err != nil:
+			res.Rejected++
+			fmt.Fprintf(env.Stderr, "line %d: %v\n", rs.n, rs.err)
+		case rs.created:
 			res.Created++
-		} else {
+		default:
 			res.Updated++
 		}
 		if time.Since(lastReport) > 2*time.Second {
 			lastReport = time.Now()
-			fmt.Fprintf(env.Stderr, "… %d lines, %d stored, %d rejected\n", line, res.Created+res.Updated, res.Rejected)
+			fmt.Fprintf(env.Stderr, "… %d stored, %d rejected\n", res.Created+res.Updated, res.Rejected)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return res, fmt.Errorf("line %d: %w", line+1, err)
-	}
 	res.Elapsed = time.Since(start)
-	return res, nil
+	if fatal != nil {
+		return res, fatal
+	}
+	return res, <-readErr
+}
+
+func importOne(ctx context.Context, in *status.Ingest, account func(int64) *status.Account, l importLine) importResult {
+	var head struct {
+		Account int64 `json:"account"`
+	}
+	if err := json.Unmarshal(l.body, &head); err != nil {
+		return importResult{n: l.n, err: fmt.Errorf("malformed JSON: %v", err)}
+	}
+	acct := account(head.Account)
+	if acct == nil {
+		return importResult{n: l.n, err: fmt.Errorf("account %d does not exist", head.Account)}
+	}
+	_, created, err := in.Save(ctx, *acct, l.body, false)
+	if err != nil {
+		var verr *status.ValidationError
+		if errors.As(err, &verr) {
+			return importResult{n: l.n, err: err}
+		}
+		return importResult{n: l.n, fatal: fmt.Errorf("line %d: %w", l.n, err)}
+	}
+	return importResult{n: l.n, created: created}
+}
+
+// worker picks the worker of a line by its order's identity (account and order number).
+func worker(body []byte) int {
+	var id struct {
+		Account     int64  `json:"account"`
+		OrderNumber string `json:"order_number"`
+		ClientKey   string `json:"client_key"`
+	}
+	json.Unmarshal(body, &id) // malformed lines are reported by the worker
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%d\x00%s\x00%s", id.Account, id.OrderNumber, id.ClientKey)
+	return int(h.Sum32() % importWorkers)
 }
