@@ -9,15 +9,15 @@ import (
 
 // checkCallbackURL vets a callback URL at save time; the worker checks the address it
 // connects to again.
-func (s *Server) checkCallbackURL(u string) error {
+func (s *Server) checkCallbackURL(u string) string {
 	err := callback.CheckURL(u, s.cfg.AllowPrivateCallbacks)
 	if errors.Is(err, callback.ErrNotPublic) {
-		return errors.New("Callback URLs must reach a public address; this one is loopback, private or reserved.")
+		return "Callback URLs must reach a public address; this one is loopback, private or reserved."
 	}
 	if err != nil {
-		return errors.New("Enter a valid http or https URL without credentials.")
+		return "Enter a valid http or https URL without credentials."
 	}
-	return nil
+	return ""
 }
 
 // callbackLog is the body of GET /v4/track/orders/{id}/callbacks/.

@@ -20,7 +20,6 @@ import (
 
 // testEnv is a real server on a real SQLite file with two accounts.
 type testEnv struct {
-	t      *testing.T
 	db     *sqlite.DB
 	srv    *Server
 	http   *httptest.Server

@@ -15,8 +15,9 @@ type Ingest struct {
 	Store Store
 	Now   func() time.Time
 	// CheckCallbackURL, when set, vets a callback_url the client sends beyond its syntax (the
-	// server refuses private addresses there); its error text is shown to the client.
-	CheckCallbackURL func(string) error
+	// server refuses private addresses there). It returns the problem as shown to the client,
+	// or "" when the URL is acceptable.
+	CheckCallbackURL func(string) string
 }
 
 // Save creates or updates an order of acct from an ingest body. createOnly makes an existing
@@ -36,7 +37,7 @@ func (in *Ingest) Save(ctx context.Context, acct Account, body []byte, createOnl
 	return in.Store.SaveOrder(ctx, acct.ID, id, createOnly, func(existing *Order) (*Order, error) {
 		o, err := p.Merge(existing, acct.ID, in.Now())
 		if u := strings.TrimSpace(p.Order.CallbackURL); in.CheckCallbackURL != nil && p.Has("callback_url") && u != "" {
-			if cerr := in.CheckCallbackURL(u); cerr != nil {
+			if cerr := in.CheckCallbackURL(u); cerr != "" {
 				var verr *ValidationError
 				if errors.As(err, &verr) {
 					if !slices.ContainsFunc(verr.Problems, func(p Problem) bool { return p.Attr == "callback_url" }) {
