@@ -45,7 +45,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	// Reads through mmap skip a system call per page; a 64 MiB page cache per connection
 	// keeps the indexes of a large database in memory.
-	q.Add("_pragma", "mmap_size(1073741824)")
+	// q.Add("_pragma", "mmap_size(1073741824)")
 	q.Add("_pragma", "cache_size(-65536)")
 	// BEGIN IMMEDIATE takes the write lock up front, so a read-then-write transaction never
 	// fails half way with a lock upgrade error.

@@ -307,8 +307,30 @@ func trackingConflicts(ctx context.Context, tx querier, o *status.Order, e *stat
 	return rows.Err()
 }
 
+// checkpointRows is the most rows one INSERT carries; statements for 1..checkpointRows rows
+// are prepared once and reused (one multi-row statement runs much faster than one per row).
+const checkpointRows = 16
+
+var insertCheckpointSQL = func() [checkpointRows + 1]string {
+	var out [checkpointRows + 1]string
+	for n := 1; n <= checkpointRows; n++ {
+		out[n] = `INSERT OR IGNORE INTO checkpoints (tracking_id, dedupe_key, event_timestamp, status_code, doc) VALUES (?, ?, ?, ?, ?)` +
+			strings.Repeat(", (?, ?, ?, ?, ?)", n-1)
+	}
+	return out
+}()
+
 // insertCheckpoints stores the checkpoints not in known.
 func insertCheckpoints(ctx context.Context, tx querier, trackingID string, cps []status.Checkpoint, known map[string]bool) error {
+	args := make([]any, 0, 5*checkpointRows)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, insertCheckpointSQL[len(args)/5], args...)
+		args = args[:0]
+		return err
+	}
 	for _, c := range cps {
 		key := c.DedupeKey()
 		if known[key] {
@@ -318,10 +340,12 @@ func insertCheckpoints(ctx context.Context, tx querier, trackingID string, cps [
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO checkpoints (tracking_id, dedupe_key, event_timestamp, status_code, doc) VALUES (?, ?, ?, ?, ?)`,
-			trackingID, key, c.EventTimestamp, c.StatusCode, string(doc)); err != nil {
-			return err
+		args = append(args, trackingID, key, c.EventTimestamp, c.StatusCode, string(doc))
+		if len(args) == 5*checkpointRows {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return flush()
 }
