@@ -455,29 +455,37 @@ func TestInfoLanguageFallback(t *testing.T) {
 
 func TestLookupsUseIndexes(t *testing.T) {
 	e := newInfoEnv(t)
-	for _, l := range []status.Lookup{
-		{Kind: status.ByOrderNumber, Account: 1, Value: "x"},
-		{Kind: status.ByOrderNumber, Account: 1, Value: "x", ClientKey: "k"},
-		{Kind: status.ByExternalOrderID, Account: 1, Value: "x"},
-		{Kind: status.ByExternalReference, Account: 1, Value: "x"},
-		{Kind: status.ByTrackingNumber, Value: "x", Courier: "c"},
-		{Kind: status.ByTrackingNumber, Value: "x", Courier: "c", Account: 1},
-		{Kind: status.ByCustomerNumber, Account: 1, Value: "x"},
-		{Kind: status.ByRecipientEmail, Account: 1, Value: "x"},
-		{Kind: status.ByTrackingID, Value: "x"},
-	} {
-		plan, err := e.db.ExplainLookup(context.Background(), l)
+	tests := []struct {
+		l     status.Lookup
+		index string // the index the plan must search
+	}{
+		{status.Lookup{Kind: status.ByOrderNumber, Account: 1, Value: "x"}, "orders_by_number"},
+		{status.Lookup{Kind: status.ByOrderNumber, Account: 1, Value: "x", ClientKey: "k"}, "orders_by_number"},
+		{status.Lookup{Kind: status.ByExternalOrderID, Account: 1, Value: "x"}, "orders_by_external_id"},
+		{status.Lookup{Kind: status.ByExternalReference, Account: 1, Value: "x"}, "orders_by_external_ref"},
+		{status.Lookup{Kind: status.ByExternalReference, Account: 1, Value: "x"}, "trackings_by_external_ref"},
+		{status.Lookup{Kind: status.ByTrackingNumber, Value: "x", Courier: "c"}, "trackings_by_number"},
+		{status.Lookup{Kind: status.ByTrackingNumber, Value: "x", Courier: "c", Account: 1}, "trackings_by_number"},
+		{status.Lookup{Kind: status.ByCustomerNumber, Account: 1, Value: "x"}, "orders_by_customer"},
+		{status.Lookup{Kind: status.ByRecipientEmail, Account: 1, Value: "x"}, "orders_by_email"},
+		{status.Lookup{Kind: status.ByTrackingID, Value: "x"}, "PRIMARY KEY"},
+	}
+	for _, tt := range tests {
+		plan, err := e.db.ExplainLookup(context.Background(), tt.l)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%s:\n%s", l.Kind, plan)
+		t.Logf("%s:\n%s", tt.l.Kind, plan)
+		if !strings.Contains(plan, "SEARCH") || !strings.Contains(plan, tt.index) {
+			t.Errorf("%s does not search %s:\n%s", tt.l.Kind, tt.index, plan)
+		}
 		for _, line := range strings.Split(strings.TrimSpace(plan), "\n") {
 			if strings.HasPrefix(line, "SCAN ") && !strings.Contains(line, "USING") {
-				t.Errorf("%s scans a table: %s", l.Kind, line)
+				t.Errorf("%s scans a table: %s", tt.l.Kind, line)
 			}
-		}
-		if !strings.Contains(plan, "INDEX") && !strings.Contains(plan, "PRIMARY KEY") {
-			t.Errorf("%s uses no index:\n%s", l.Kind, plan)
+			if strings.Contains(line, "orders_by_date") || strings.Contains(line, "orders_by_created") {
+				t.Errorf("%s walks the account's orders by date: %s", tt.l.Kind, line)
+			}
 		}
 	}
 }

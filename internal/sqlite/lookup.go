@@ -8,7 +8,9 @@ import (
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
-// recent orders a match set by the order date, then by creation (DESIGN §4).
+// recent orders a match set by the order date, then by creation (DESIGN §4). Lookups name
+// their index (INDEXED BY): otherwise SQLite may prefer orders_by_date to avoid the sort and
+// walk every order of the account (seen: 45 ms instead of 0.5 ms with 100,000 orders).
 const recent = ` ORDER BY o.order_date DESC, o.seq DESC LIMIT ?`
 
 // FindOrderIDs implements status.Store. Every branch is served by an index.
@@ -39,14 +41,14 @@ func lookupQuery(l status.Lookup, limit int) (string, []any, error) {
 	switch l.Kind {
 	case status.ByOrderNumber:
 		if l.ClientKey != "" {
-			query = `SELECT o.id FROM orders o WHERE o.account_id = ? AND o.order_number = ? AND o.client_key = ?` + recent
+			query = `SELECT o.id FROM orders o INDEXED BY orders_by_number WHERE o.account_id = ? AND o.order_number = ? AND o.client_key = ?` + recent
 			args = []any{l.Account, l.Value, l.ClientKey}
 		} else {
-			query = `SELECT o.id FROM orders o WHERE o.account_id = ? AND o.order_number = ?` + recent
+			query = `SELECT o.id FROM orders o INDEXED BY orders_by_number WHERE o.account_id = ? AND o.order_number = ?` + recent
 			args = []any{l.Account, l.Value}
 		}
 	case status.ByExternalOrderID:
-		query = `SELECT o.id FROM orders o WHERE o.account_id = ? AND o.external_order_id = ?` + recent
+		query = `SELECT o.id FROM orders o INDEXED BY orders_by_external_id WHERE o.account_id = ? AND o.external_order_id = ?` + recent
 		args = []any{l.Account, strings.ToLower(l.Value)}
 	case status.ByExternalReference:
 		query = `SELECT o.id FROM orders o WHERE o.seq IN (
@@ -62,10 +64,10 @@ func lookupQuery(l status.Lookup, limit int) (string, []any, error) {
 		}
 		query += recent
 	case status.ByCustomerNumber:
-		query = `SELECT o.id FROM orders o WHERE o.account_id = ? AND o.customer_number = ?` + recent
+		query = `SELECT o.id FROM orders o INDEXED BY orders_by_customer WHERE o.account_id = ? AND o.customer_number = ?` + recent
 		args = []any{l.Account, l.Value}
 	case status.ByRecipientEmail:
-		query = `SELECT o.id FROM orders o WHERE o.account_id = ? AND lower(o.recipient_email) = ? AND o.recipient_email IS NOT NULL` + recent
+		query = `SELECT o.id FROM orders o INDEXED BY orders_by_email WHERE o.account_id = ? AND lower(o.recipient_email) = ? AND o.recipient_email IS NOT NULL` + recent
 		args = []any{l.Account, status.NormalizeEmail(l.Value)}
 	case status.ByTrackingID:
 		query = `SELECT o.id FROM trackings t JOIN orders o ON o.seq = t.order_seq WHERE t.id = ?`

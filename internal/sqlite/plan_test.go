@@ -1,0 +1,46 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestWritePathQueriesUseIndexes checks the plans of the queries every ingest runs: a plan
+// that walks the orders table would make writes slower as the database grows.
+func TestWritePathQueriesUseIndexes(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, where := range []string{
+		`o.account_id = ? AND o.external_order_id = ?`,
+		`o.account_id = ? AND o.order_number = ? AND o.client_key = ? AND o.external_order_id IS NULL`,
+		`o.account_id = ? AND o.order_number = ? AND o.client_key = ?`,
+		`o.id = ?`,
+	} {
+		q := `EXPLAIN QUERY PLAN SELECT o.seq FROM orders o WHERE ` + where + ` ORDER BY o.seq DESC LIMIT 1`
+		args := make([]any, strings.Count(where, "?"))
+		for i := range args {
+			args[i] = "x"
+		}
+		rows, err := db.SQL().Query(q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			rows.Scan(&id, &parent, &notused, &detail)
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		got := strings.Join(plan, "; ")
+		if !strings.Contains(got, "SEARCH o USING") || strings.Contains(got, "SCAN") {
+			t.Errorf("%s: %s", where, got)
+		}
+	}
+}
