@@ -107,7 +107,7 @@ func seed100k(b *testing.B) *testEnv {
 			p := orderPayload(1001, fmt.Sprintf("S-%06d", i), 2, 5)
 			p["recipient_email"] = fmt.Sprintf("shopper%d@example.com", i)
 			p["customer_number"] = fmt.Sprintf("CX-%d", i)
-			p["external_reference"] = fmt.Sprintf("ERP-%d", i)
+			p["external_reference"] = fmt.Sprintf("ERPS-%d", i)
 			p["external_order_id"] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
 			for j, t := range p["trackings"].([]any) {
 				t.(map[string]any)["tracking_number"] = fmt.Sprintf("TN%06d-%d", i, j)
@@ -169,7 +169,7 @@ func BenchmarkInfoLookup100k(b *testing.B) {
 	kinds := []struct{ name, query string }{
 		{"order_number", "account=1001&order_number=S-000100"},
 		{"external_order_id", "account=1001&external_order_id=00000000-0000-4000-8000-000000000100"},
-		{"external_reference", "account=1001&external_reference=ERP-100"},
+		{"external_reference", "account=1001&external_reference=ERPS-100"},
 		{"tracking_number", "tracking_number=TN000100-1&courier=dhl-germany"},
 		{"customer_number", "account=1001&customer_number=CX-100"},
 		{"recipient_email", "account=1001&recipient_email=shopper100@example.com"},
@@ -189,7 +189,9 @@ func BenchmarkInfoLookup100k(b *testing.B) {
 // BenchmarkPageRender100k renders the shopper page of a three-parcel order, lookup included.
 func BenchmarkPageRender100k(b *testing.B) {
 	e := seed100k(b)
-	e.do(b, "PUT", "/v4/track/orders/", e.tokenA, richOrder(nil))
+	if code, body := e.do(b, "PUT", "/v4/track/orders/", e.tokenA, richOrder(nil)); code != http.StatusCreated && code != http.StatusOK {
+		b.Fatalf("seed the three-parcel order: %d %s", code, body)
+	}
 	h := e.srv.Handler()
 	q := auth.SignedQuery(e.acctA, status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "R-100"}, 0, time.Now())
 	benchGet(b, h, "/track?"+q.Encode()+"&lang=de")
