@@ -90,6 +90,11 @@ func (s *DB) ExplainLookup(ctx context.Context, l status.Lookup) (string, error)
 	if err != nil {
 		return "", err
 	}
+	return s.explain(ctx, query, args...)
+}
+
+// explain returns the query plan of a query, one detail line per step.
+func (s *DB) explain(ctx context.Context, query string, args ...any) (string, error) {
 	rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		return "", err

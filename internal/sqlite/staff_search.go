@@ -100,20 +100,6 @@ func (s *DB) explainSearch(ctx context.Context, q status.Search) (string, error)
 	if err != nil {
 		return "", err
 	}
-	rows, err := s.db.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT o.id FROM orders o WHERE o.seq IN (`+union+`)
+	return s.explain(ctx, `SELECT o.id FROM orders o WHERE o.seq IN (`+union+`)
 		ORDER BY o.order_date DESC, o.seq DESC LIMIT 25`, args...)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var b strings.Builder
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			return "", err
-		}
-		b.WriteString(detail + "\n")
-	}
-	return b.String(), rows.Err()
 }
