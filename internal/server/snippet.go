@@ -45,7 +45,7 @@ func BuildEmailLinks(base string, acct status.Account, o *status.Order, lang str
 		WidgetURL: base + "/v4/track/orders/info-widget/?" + wq.Encode(),
 	}
 	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessShopper, Lang: lang, Now: now, T: i18n.T, FormatDate: i18n.FormatDateShort})
-	links.Alt = altText(info, lang, now)
+	links.Alt = AltText(info, lang, now)
 	links.HTML = EmailSnippet(links.PageURL, links.WidgetURL, links.Alt, DefaultWidgetWidth)
 	return links
 }

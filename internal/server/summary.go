@@ -142,12 +142,9 @@ func promise(t *status.InfoTracking, lang string, now time.Time) string {
 	return i18n.T(lang, "promise.expected_between", "start", i18n.FormatDateShort(lang, sd), "end", i18n.FormatDateShort(lang, ed))
 }
 
-// AltText is the widget's alternative text for an info document; see altText.
-func AltText(info *status.Info, lang string, now time.Time) string { return altText(info, lang, now) }
-
-// altText is the widget's alternative text, e.g. "Order A-1001: Out for delivery, Expected
+// AltText is the widget's alternative text, e.g. "Order A-1001: Out for delivery, Expected
 // Tue 14 Oct". It carries no personal data beyond the order number.
-func altText(info *status.Info, lang string, now time.Time) string {
+func AltText(info *status.Info, lang string, now time.Time) string {
 	sm := summarize(info, lang, now)
 	parts := []string{sm.Headline}
 	if sm.Counts != "" {

@@ -223,5 +223,5 @@ func (s *Server) handleWidgetAlt(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := infoLanguage(p.lang, res.Order)
 	info := status.BuildInfo(res.Order, s.infoOptions(res, req, lang))
-	w.Write([]byte(altText(info, lang, s.now())))
+	w.Write([]byte(AltText(info, lang, s.now())))
 }

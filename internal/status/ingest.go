@@ -71,8 +71,7 @@ func (in *Ingest) AddEvents(ctx context.Context, acct Account, body []byte) (Eve
 	res := EventsResult{Received: len(evs)}
 	// Resolve every event's tracking first, so that one unknown tracking rejects the whole
 	// request before anything is written.
-	type target struct{ orderID, trackingID string }
-	targets := make([]target, len(evs))
+	targets := make([]trackingRef, len(evs))
 	e := &ValidationError{}
 	for i, ev := range evs {
 		attr := fmt.Sprintf("events[%d]", i)
@@ -88,7 +87,7 @@ func (in *Ingest) AddEvents(ctx context.Context, acct Account, body []byte) (Eve
 		case err != nil:
 			return res, err
 		}
-		targets[i] = target{t.orderID, t.trackingID}
+		targets[i] = t
 	}
 	if err := e.Err(); err != nil {
 		return res, err
@@ -121,8 +120,11 @@ func (in *Ingest) AddEvents(ctx context.Context, acct Account, body []byte) (Eve
 
 var errAmbiguous = errors.New("ambiguous tracking")
 
-func (in *Ingest) resolveTracking(ctx context.Context, acct Account, ev EventInput) (struct{ orderID, trackingID string }, error) {
-	var r struct{ orderID, trackingID string }
+// trackingRef names a tracking and its order.
+type trackingRef struct{ orderID, trackingID string }
+
+func (in *Ingest) resolveTracking(ctx context.Context, acct Account, ev EventInput) (trackingRef, error) {
+	var r trackingRef
 	if ev.Courier != "" && ev.TrackingNumber != "" {
 		oid, tid, err := in.Store.FindTracking(ctx, ev.Courier, ev.TrackingNumber)
 		if err != nil {
@@ -135,7 +137,7 @@ func (in *Ingest) resolveTracking(ctx context.Context, acct Account, ev EventInp
 		if o.Account != acct.ID {
 			return r, ErrNotFound
 		}
-		return struct{ orderID, trackingID string }{oid, tid}, nil
+		return trackingRef{oid, tid}, nil
 	}
 	if ev.Account != acct.ID {
 		return r, ErrNotFound
@@ -154,5 +156,5 @@ func (in *Ingest) resolveTracking(ctx context.Context, acct Account, ev EventInp
 	if len(o.Trackings) != 1 {
 		return r, errAmbiguous
 	}
-	return struct{ orderID, trackingID string }{o.ID, o.Trackings[0].ID}, nil
+	return trackingRef{o.ID, o.Trackings[0].ID}, nil
 }
