@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -451,5 +452,15 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	if strings.Contains(string(body), "o_unknown") {
 		t.Errorf("metrics leak raw paths")
+	}
+	// Two orders written: the writer counts both, in one or two commits.
+	for i := range 2 {
+		if code, body := e.do(t, "PUT", "/v4/track/orders/", e.tokenA, orderPayload(1001, fmt.Sprintf("M-%d", i), 1, 1)); code != 201 {
+			t.Fatalf("PUT %d %s", code, body)
+		}
+	}
+	_, body = e.do(t, "GET", "/metrics", "", nil)
+	if !strings.Contains(string(body), "\norderstatus_db_writes_total 2\n") || !regexp.MustCompile(`\norderstatus_db_commits_total [12]\n`).Match(body) {
+		t.Errorf("writer metrics:\n%s", body)
 	}
 }

@@ -28,6 +28,7 @@ func BenchmarkIngestHTTP(b *testing.B) {
 	for i := range bodies {
 		bodies[i], _ = json.Marshal(orderPayload(1001, fmt.Sprintf("B-%d", i), 2, 5))
 	}
+	batches, writes, busy := e.db.WriterStats()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		req := httptest.NewRequest("PUT", "/v4/track/orders/", bytes.NewReader(bodies[i]))
@@ -41,6 +42,7 @@ func BenchmarkIngestHTTP(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+	reportWriter(b, e, batches, writes, busy)
 	st, _ := os.Stat(e.path)
 	wal, _ := os.Stat(e.path + "-wal")
 	size := st.Size()
@@ -56,12 +58,16 @@ func BenchmarkIngestHTTPParallel(b *testing.B) {
 	e := newTestEnv(b)
 	h := e.srv.Handler()
 	var n atomic.Int64
+	bodies := make([][]byte, b.N)
+	for i := range bodies {
+		bodies[i], _ = json.Marshal(orderPayload(1001, fmt.Sprintf("P-%d", i), 2, 5))
+	}
 	b.SetParallelism(16) // 32 concurrent clients on 2 cores
+	batches, writes, busy := e.db.WriterStats()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			i := n.Add(1)
-			body, _ := json.Marshal(orderPayload(1001, fmt.Sprintf("P-%d", i), 2, 5))
+			body := bodies[n.Add(1)-1]
 			req := httptest.NewRequest("PUT", "/v4/track/orders/", bytes.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+e.tokenA)
 			req.Header.Set("Content-Type", "application/json")
@@ -75,6 +81,15 @@ func BenchmarkIngestHTTPParallel(b *testing.B) {
 	})
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+	reportWriter(b, e, batches, writes, busy)
+}
+
+// reportWriter reports the group commit's batch size and the writer's time per order since
+// the counts given.
+func reportWriter(b *testing.B, e *testEnv, batches0, writes0 int64, busy0 time.Duration) {
+	batches, writes, busy := e.db.WriterStats()
+	b.ReportMetric(float64(writes-writes0)/float64(batches-batches0), "orders/commit")
+	b.ReportMetric(float64((busy-busy0).Microseconds())/float64(writes-writes0), "writer-µs/order")
 }
 
 // seeded is a database with 100,000 orders (2 trackings, 5 checkpoints each) shared by the

@@ -77,6 +77,10 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(&b, "# HELP orderstatus_widget_cache_bytes Bytes of rendered widget images in memory.\n# TYPE orderstatus_widget_cache_bytes gauge\norderstatus_widget_cache_bytes %d\n", bytes)
 	fmt.Fprintf(&b, "# HELP orderstatus_widget_cache_hits_total Widget cache hits.\n# TYPE orderstatus_widget_cache_hits_total counter\norderstatus_widget_cache_hits_total %d\n", hits)
 	fmt.Fprintf(&b, "# HELP orderstatus_widget_cache_misses_total Widget cache misses.\n# TYPE orderstatus_widget_cache_misses_total counter\norderstatus_widget_cache_misses_total %d\n", misses)
+	batches, writes, busy := s.db.WriterStats()
+	fmt.Fprintf(&b, "# HELP orderstatus_db_commits_total Write transactions committed by the order writer (group commit).\n# TYPE orderstatus_db_commits_total counter\norderstatus_db_commits_total %d\n", batches)
+	fmt.Fprintf(&b, "# HELP orderstatus_db_writes_total Order writes run by the order writer.\n# TYPE orderstatus_db_writes_total counter\norderstatus_db_writes_total %d\n", writes)
+	fmt.Fprintf(&b, "# HELP orderstatus_db_writer_seconds_total Time the order writer spent writing; near wall-clock time means writes queue.\n# TYPE orderstatus_db_writer_seconds_total counter\norderstatus_db_writer_seconds_total %g\n", busy.Seconds())
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Write([]byte(b.String()))
 }

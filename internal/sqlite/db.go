@@ -30,6 +30,7 @@ type DB struct {
 	jobs       chan *writeJob
 	closed     chan struct{}
 	writerDone chan struct{}
+	stats      writerStats
 	closeOnce  sync.Once
 }
 
@@ -47,6 +48,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// keeps the indexes of a large database in memory.
 	// q.Add("_pragma", "mmap_size(1073741824)")
 	q.Add("_pragma", "cache_size(-65536)")
+	// Statement and savepoint journals (each order write runs in a savepoint of the group
+	// commit) stay in memory instead of temporary files.
+	q.Add("_pragma", "temp_store(MEMORY)")
+	// A checkpoint copies the WAL into the database file and syncs both; under steady ingest
+	// those syncs stalled the writer. Checkpointing every 10,000 pages (40 MiB of WAL) instead
+	// of 1,000 syncs a tenth as often and writes each hot index page once per checkpoint.
+	q.Add("_pragma", "wal_autocheckpoint(10000)")
 	// BEGIN IMMEDIATE takes the write lock up front, so a read-then-write transaction never
 	// fails half way with a lock upgrade error.
 	q.Add("_txlock", "immediate")
@@ -55,6 +63,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(8)
+	// Keep every connection: opening one runs the pragmas and reads the schema again.
+	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(0)
 	s := &DB{db: db, now: time.Now, jobs: make(chan *writeJob), closed: make(chan struct{}), writerDone: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {

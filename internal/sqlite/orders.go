@@ -7,62 +7,123 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/orderstatus/orderstatus/internal/callback"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
+// Order writes are prepared optimistically: the stored order is read on a reader connection,
+// the change is applied, validated and encoded to JSON there, in the caller's goroutine; the
+// single writer then only checks that the order is still the version that was read and runs
+// the inserts. A concurrent change to the same order (the version moved) or a uniqueness
+// conflict sends the write down the careful path, which reads, applies and checks everything
+// again inside the transaction. The writer is the one part that cannot run in parallel, so
+// keeping decoding, merging and encoding out of it is what lets ingest scale with cores.
+
 // SaveOrder implements status.Store.
 func (s *DB) SaveOrder(ctx context.Context, account int64, id status.Identity, createOnly bool, apply func(*status.Order) (*status.Order, error)) (*status.Order, bool, error) {
-	var saved *status.Order
-	var created bool
-	err := s.write(ctx, func(ctx context.Context, tx querier) error {
-		existing, err := findByIdentity(ctx, tx, account, id)
+	// change reads the order through q and applies the payload to it.
+	change := func(ctx context.Context, q querier) (o, existing *status.Order, err error) {
+		existing, err = findByIdentity(ctx, q, account, id)
 		if err != nil && !errors.Is(err, status.ErrNotFound) {
-			return err
+			return nil, nil, err
 		}
 		if existing != nil && createOnly {
-			return fmt.Errorf("order %s: %w", existing.OrderNumber, status.ErrConflict)
+			return nil, nil, fmt.Errorf("order %s: %w", existing.OrderNumber, status.ErrConflict)
 		}
-		o, err := apply(existing)
+		o, err = apply(existing)
+		return o, existing, err
+	}
+	o, existing, err := change(ctx, cachedDB{s})
+	if err != nil {
+		return nil, false, err
+	}
+	w, err := s.prepareWrite(ctx, cachedDB{s}, o, existing)
+	if err != nil {
+		return nil, false, err
+	}
+	var saved *status.Order
+	var created bool
+	err = s.write(ctx, func(ctx context.Context, tx querier) error {
+		cur, err := currentVersion(ctx, tx, account, id)
 		if err != nil {
 			return err
 		}
-		created = existing == nil
-		if err := writeOrder(ctx, tx, o, existing); err != nil {
+		if done, err := w.tryExec(ctx, tx, cur); done || err != nil {
+			saved, created = o, existing == nil
 			return err
 		}
-		if err := s.queueCallbacks(ctx, tx, o, existing); err != nil {
+		// The careful path: everything again inside the transaction.
+		o, existing, err := change(ctx, tx)
+		if err != nil {
 			return err
 		}
-		saved = o
-		return nil
+		saved, created = o, existing == nil
+		return s.writeChecked(ctx, tx, o, existing)
 	})
 	return saved, created, err
 }
 
 // UpdateOrder implements status.Store.
 func (s *DB) UpdateOrder(ctx context.Context, orderID string, fn func(*status.Order) (*status.Order, error)) (*status.Order, error) {
+	// change reads the order through q and applies fn to it; prev is the order as read.
+	change := func(ctx context.Context, q querier) (o, prev *status.Order, err error) {
+		existing, err := loadOrder(ctx, q, `o.id = ?`, orderID)
+		if err != nil {
+			return nil, nil, err
+		}
+		before := existing.Clone()
+		o, err = fn(existing)
+		return o, &before, err
+	}
+	o, prev, err := change(ctx, cachedDB{s})
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.prepareWrite(ctx, cachedDB{s}, o, prev)
+	if err != nil {
+		return nil, err
+	}
 	var saved *status.Order
-	err := s.write(ctx, func(ctx context.Context, tx querier) error {
-		existing, err := loadOrder(ctx, tx, `o.id = ?`, orderID)
+	err = s.write(ctx, func(ctx context.Context, tx querier) error {
+		var cur storedVersion
+		err := tx.QueryRowContext(ctx, `SELECT id, version FROM orders WHERE id = ?`, orderID).Scan(&cur.id, &cur.version)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if done, err := w.tryExec(ctx, tx, cur); done || err != nil {
+			saved = o
+			return err
+		}
+		o, prev, err := change(ctx, tx)
 		if err != nil {
-			return err
-		}
-		prev := existing.Clone()
-		o, err := fn(existing)
-		if err != nil {
-			return err
-		}
-		if err := writeOrder(ctx, tx, o, &prev); err != nil {
-			return err
-		}
-		if err := s.queueCallbacks(ctx, tx, o, &prev); err != nil {
 			return err
 		}
 		saved = o
-		return nil
+		return s.writeChecked(ctx, tx, o, prev)
 	})
 	return saved, err
+}
+
+// storedVersion is the id and version of the stored order a write applies to (zero when
+// there is none).
+type storedVersion struct {
+	id      string
+	version int64
+}
+
+// currentVersion returns the version of the order findByIdentity would find.
+func currentVersion(ctx context.Context, q querier, account int64, id status.Identity) (storedVersion, error) {
+	var v storedVersion
+	for _, c := range identityQueries(account, id) {
+		err := q.QueryRowContext(ctx, `SELECT o.id, o.version FROM orders o WHERE `+c.where+` ORDER BY o.seq DESC LIMIT 1`, c.args...).Scan(&v.id, &v.version)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		return v, err
+	}
+	return v, nil
 }
 
 // Order implements status.Store.
@@ -76,16 +137,33 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func findByIdentity(ctx context.Context, q querier, account int64, id status.Identity) (*status.Order, error) {
+// identityQuery is one condition on orders o that finds an order by identity.
+type identityQuery struct {
+	where string
+	args  []any
+}
+
+// identityQueries lists the conditions that find an order by identity, tried in turn.
+func identityQueries(account int64, id status.Identity) []identityQuery {
 	if id.ExternalOrderID != "" {
-		o, err := loadOrder(ctx, q, `o.account_id = ? AND o.external_order_id = ?`, account, strings.ToLower(id.ExternalOrderID))
-		if err == nil || !errors.Is(err, status.ErrNotFound) {
-			return o, err
+		return []identityQuery{
+			{`o.account_id = ? AND o.external_order_id = ?`, []any{account, strings.ToLower(id.ExternalOrderID)}},
+			// An order first sent without an external id is found by its number, if it has none.
+			{`o.account_id = ? AND o.order_number = ? AND o.client_key = ? AND o.external_order_id IS NULL`, []any{account, id.OrderNumber, id.ClientKey}},
 		}
-		// An order first sent without an external id is found by its number, if it has none.
-		return loadOrder(ctx, q, `o.account_id = ? AND o.order_number = ? AND o.client_key = ? AND o.external_order_id IS NULL`, account, id.OrderNumber, id.ClientKey)
 	}
-	return loadOrder(ctx, q, `o.account_id = ? AND o.order_number = ? AND o.client_key = ?`, account, id.OrderNumber, id.ClientKey)
+	return []identityQuery{{`o.account_id = ? AND o.order_number = ? AND o.client_key = ?`, []any{account, id.OrderNumber, id.ClientKey}}}
+}
+
+func findByIdentity(ctx context.Context, q querier, account int64, id status.Identity) (*status.Order, error) {
+	for _, c := range identityQueries(account, id) {
+		o, err := loadOrder(ctx, q, c.where, c.args...)
+		if errors.Is(err, status.ErrNotFound) {
+			continue
+		}
+		return o, err
+	}
+	return nil, status.ErrNotFound
 }
 
 // loadOrder reads the most recent order matching where, with trackings and checkpoints.
@@ -140,8 +218,8 @@ func loadTrackings(ctx context.Context, q querier, seq int64, o *status.Order) e
 	if len(o.Trackings) == 0 {
 		return nil
 	}
-	crow, err := q.QueryContext(ctx, `SELECT c.tracking_id, c.doc FROM checkpoints c JOIN trackings t ON t.id = c.tracking_id
-		WHERE t.order_seq = ? ORDER BY c.event_timestamp DESC`, seq)
+	crow, err := q.QueryContext(ctx, `SELECT t.id, c.doc FROM trackings t JOIN checkpoints c ON c.tracking_seq = t.seq
+		WHERE t.order_seq = ? ORDER BY c.event_timestamp DESC, c.rowid DESC`, seq)
 	if err != nil {
 		return err
 	}
@@ -168,8 +246,10 @@ func nullable(s string) any {
 	return s
 }
 
-// writeOrder inserts or updates o. prev is the stored order before the change (nil when new).
-func writeOrder(ctx context.Context, tx querier, o *status.Order, prev *status.Order) error {
+// writeChecked stores o (prev is the stored order before the change, nil when new) after
+// checking the uniqueness rules one by one, so that a conflict is reported as a validation
+// problem that names the other order.
+func (s *DB) writeChecked(ctx context.Context, tx querier, o *status.Order, prev *status.Order) error {
 	e := &status.ValidationError{}
 	if o.ExternalReference != "" {
 		var other string
@@ -186,39 +266,53 @@ func writeOrder(ctx context.Context, tx querier, o *status.Order, prev *status.O
 	if err := e.Err(); err != nil {
 		return err
 	}
+	w, err := s.prepareWrite(ctx, tx, o, prev)
+	if err != nil {
+		return err
+	}
+	if err := w.exec(ctx, tx); err != nil {
+		if isUnique(err, "orders.account_id, orders.external_order_id") {
+			return status.Invalid("external_order_id", "Another order of this account already has this external_order_id.")
+		}
+		return err
+	}
+	return nil
+}
 
+// orderWrite is an order write with its JSON documents encoded, ready to run.
+type orderWrite struct {
+	o, prev   *status.Order
+	doc       string
+	email     string
+	trackings []trackingWrite
+	// callbacks are the outbox events the change causes, sent to callbackURL.
+	callbacks   []callback.Change
+	callbackURL string
+	now         time.Time
+}
+
+type trackingWrite struct {
+	doc string
+	// checkpoints are the new checkpoints' columns after tracking_seq, checkpointCols each.
+	checkpoints []any
+}
+
+// prepareWrite encodes o for storage. prev is the stored order before the change (nil when
+// new); only checkpoints prev does not have are inserted. q reads the account's callback URL.
+func (s *DB) prepareWrite(ctx context.Context, q querier, o *status.Order, prev *status.Order) (*orderWrite, error) {
+	w := &orderWrite{o: o, prev: prev, now: s.now()}
 	trackings := o.Trackings
 	o.Trackings = nil
 	doc, err := json.Marshal(o)
 	o.Trackings = trackings
 	if err != nil {
-		return err
+		return nil, err
 	}
-	email := ""
+	w.doc = string(doc)
 	if o.RecipientEmail != status.UnsetEmail {
-		email = o.RecipientEmail
+		w.email = o.RecipientEmail
 	}
-	var seq int64
-	if prev == nil {
-		o.Version = 1
-		err = tx.QueryRowContext(ctx, `INSERT INTO orders (id, account_id, order_number, client_key, external_order_id, external_reference,
-			customer_number, recipient_email, order_date, created_at, updated_at, version, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-			o.ID, o.Account, o.OrderNumber, o.ClientKey, nullable(o.ExternalOrderID), nullable(o.ExternalReference),
-			nullable(o.CustomerNumber), nullable(email), o.OrderDate, o.CreatedAt, o.UpdatedAt, o.Version, string(doc)).Scan(&seq)
-	} else {
-		o.Version = prev.Version + 1
-		err = tx.QueryRowContext(ctx, `UPDATE orders SET order_number = ?, client_key = ?, external_order_id = ?, external_reference = ?,
-			customer_number = ?, recipient_email = ?, order_date = ?, updated_at = ?, version = ?, doc = ? WHERE id = ? RETURNING seq`,
-			o.OrderNumber, o.ClientKey, nullable(o.ExternalOrderID), nullable(o.ExternalReference), nullable(o.CustomerNumber),
-			nullable(email), o.OrderDate, o.UpdatedAt, o.Version, string(doc), o.ID).Scan(&seq)
-	}
-	if err != nil {
-		if strings.Contains(err.Error(), "UNIQUE constraint failed: orders.account_id, orders.external_order_id") {
-			return status.Invalid("external_order_id", "Another order of this account already has this external_order_id.")
-		}
-		return err
-	}
+	w.trackings = make([]trackingWrite, len(o.Trackings))
 	for pos := range o.Trackings {
 		t := &o.Trackings[pos]
 		cps := t.Checkpoints
@@ -226,29 +320,106 @@ func writeOrder(ctx context.Context, tx querier, o *status.Order, prev *status.O
 		tdoc, err := json.Marshal(t)
 		t.Checkpoints = cps
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO trackings (id, order_seq, account_id, position, courier, tracking_number, external_reference, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET position = excluded.position, courier = excluded.courier, tracking_number = excluded.tracking_number,
-				external_reference = excluded.external_reference, doc = excluded.doc`,
-			t.ID, seq, o.Account, pos, t.Courier, t.TrackingNumber, nullable(t.ExternalReference), string(tdoc)); err != nil {
-			return err
-		}
+		tw := &w.trackings[pos]
+		tw.doc = string(tdoc)
 		var known map[string]bool
 		if prev != nil {
 			if pt := prev.Tracking(t.ID); pt != nil {
-				known = map[string]bool{}
+				known = make(map[string]bool, len(pt.Checkpoints))
 				for _, c := range pt.Checkpoints {
 					known[c.DedupeKey()] = true
 				}
 			}
 		}
-		if err := insertCheckpoints(ctx, tx, t.ID, cps, known); err != nil {
+		for _, c := range cps {
+			key := c.DedupeKey()
+			if known[key] {
+				continue
+			}
+			cdoc, err := json.Marshal(c)
+			if err != nil {
+				return nil, err
+			}
+			tw.checkpoints = append(tw.checkpoints, key, c.EventTimestamp, c.StatusCode, string(cdoc))
+		}
+	}
+	if w.callbacks = callback.Changes(prev, o); len(w.callbacks) > 0 {
+		if w.callbackURL, err = callbackTarget(ctx, q, o); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// tryExec runs w when the stored order is still the one w was prepared from (cur is what is
+// stored now). It reports false, with nothing written, when the careful path must run
+// instead: the order changed since, or a uniqueness rule failed.
+func (w *orderWrite) tryExec(ctx context.Context, tx querier, cur storedVersion) (bool, error) {
+	if w.prev == nil && cur.id != "" || w.prev != nil && (cur.id != w.prev.ID || cur.version != w.prev.Version) {
+		return false, nil
+	}
+	err := w.exec(ctx, tx)
+	if err == nil {
+		return true, nil
+	}
+	if !isUnique(err, "") {
+		return false, err
+	}
+	// Undo this write's part of the batch; the careful path reports the conflict properly.
+	_, rerr := tx.ExecContext(ctx, `ROLLBACK TO w`)
+	return false, rerr
+}
+
+// exec inserts or updates the order, its trackings and its new checkpoints, and queues its
+// callbacks.
+func (w *orderWrite) exec(ctx context.Context, tx querier) error {
+	o := w.o
+	var seq int64
+	var err error
+	if w.prev == nil {
+		o.Version = 1
+		err = tx.QueryRowContext(ctx, `INSERT INTO orders (id, account_id, order_number, client_key, external_order_id, external_reference,
+			customer_number, recipient_email, order_date, created_at, updated_at, version, doc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+			o.ID, o.Account, o.OrderNumber, o.ClientKey, nullable(o.ExternalOrderID), nullable(o.ExternalReference),
+			nullable(o.CustomerNumber), nullable(w.email), o.OrderDate, o.CreatedAt, o.UpdatedAt, o.Version, w.doc).Scan(&seq)
+	} else {
+		o.Version = w.prev.Version + 1
+		err = tx.QueryRowContext(ctx, `UPDATE orders SET order_number = ?, client_key = ?, external_order_id = ?, external_reference = ?,
+			customer_number = ?, recipient_email = ?, order_date = ?, updated_at = ?, version = ?, doc = ? WHERE id = ? RETURNING seq`,
+			o.OrderNumber, o.ClientKey, nullable(o.ExternalOrderID), nullable(o.ExternalReference), nullable(o.CustomerNumber),
+			nullable(w.email), o.OrderDate, o.UpdatedAt, o.Version, w.doc, o.ID).Scan(&seq)
+	}
+	if err != nil {
+		return err
+	}
+	for pos := range o.Trackings {
+		t, tw := &o.Trackings[pos], &w.trackings[pos]
+		var tseq int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO trackings (id, order_seq, account_id, position, courier, tracking_number, external_reference, doc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET position = excluded.position, courier = excluded.courier, tracking_number = excluded.tracking_number,
+				external_reference = excluded.external_reference, doc = excluded.doc RETURNING seq`,
+			t.ID, seq, o.Account, pos, t.Courier, t.TrackingNumber, nullable(t.ExternalReference), tw.doc).Scan(&tseq); err != nil {
+			return err
+		}
+		if err := insertCheckpoints(ctx, tx, tseq, tw.checkpoints); err != nil {
 			return err
 		}
 	}
+	if w.callbackURL != "" {
+		return enqueueCallbacks(ctx, tx, o, w.callbacks, w.callbackURL, w.now)
+	}
 	return nil
+}
+
+// isUnique reports whether err is a failed UNIQUE constraint (on the given columns, when
+// columns is not empty).
+func isUnique(err error, columns string) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed: "+columns)
 }
 
 // FindTracking implements status.Store.
@@ -311,41 +482,33 @@ func trackingConflicts(ctx context.Context, tx querier, o *status.Order, e *stat
 // are prepared once and reused (one multi-row statement runs much faster than one per row).
 const checkpointRows = 16
 
+// checkpointCols is the number of checkpoint columns after tracking_seq.
+const checkpointCols = 4
+
 var insertCheckpointSQL = func() [checkpointRows + 1]string {
 	var out [checkpointRows + 1]string
 	for n := 1; n <= checkpointRows; n++ {
-		out[n] = `INSERT OR IGNORE INTO checkpoints (tracking_id, dedupe_key, event_timestamp, status_code, doc) VALUES (?, ?, ?, ?, ?)` +
+		out[n] = `INSERT OR IGNORE INTO checkpoints (tracking_seq, dedupe_key, event_timestamp, status_code, doc) VALUES (?, ?, ?, ?, ?)` +
 			strings.Repeat(", (?, ?, ?, ?, ?)", n-1)
 	}
 	return out
 }()
 
-// insertCheckpoints stores the checkpoints not in known.
-func insertCheckpoints(ctx context.Context, tx querier, trackingID string, cps []status.Checkpoint, known map[string]bool) error {
-	args := make([]any, 0, 5*checkpointRows)
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, insertCheckpointSQL[len(args)/5], args...)
+// insertCheckpoints inserts rows (checkpointCols values each) for the tracking with seq
+// trackingSeq, checkpointRows at a time.
+func insertCheckpoints(ctx context.Context, tx querier, trackingSeq int64, rows []any) error {
+	args := make([]any, 0, (checkpointCols+1)*checkpointRows)
+	for len(rows) > 0 {
+		n := min(len(rows)/checkpointCols, checkpointRows)
 		args = args[:0]
-		return err
-	}
-	for _, c := range cps {
-		key := c.DedupeKey()
-		if known[key] {
-			continue
+		for i := range n {
+			args = append(args, trackingSeq)
+			args = append(args, rows[i*checkpointCols:(i+1)*checkpointCols]...)
 		}
-		doc, err := json.Marshal(c)
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, insertCheckpointSQL[n], args...); err != nil {
 			return err
 		}
-		args = append(args, trackingID, key, c.EventTimestamp, c.StatusCode, string(doc))
-		if len(args) == 5*checkpointRows {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
+		rows = rows[checkpointCols*n:]
 	}
-	return flush()
+	return nil
 }

@@ -10,30 +10,26 @@ import (
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
-// queueCallbacks writes the callback events that the change from prev (nil for a new order)
-// to o causes into the outbox, in the caller's transaction, so that an event exists exactly
-// when its change was committed. Without a callback URL (the order's, else the account's)
-// nothing is queued.
-func (s *DB) queueCallbacks(ctx context.Context, tx querier, o, prev *status.Order) error {
-	changes := callback.Changes(prev, o)
-	if len(changes) == 0 {
-		return nil
+// callbackTarget returns the URL o's callbacks go to: the order's callback URL, else its
+// account's, else "" (no callbacks).
+func callbackTarget(ctx context.Context, q querier, o *status.Order) (string, error) {
+	if o.CallbackURL != "" {
+		return o.CallbackURL, nil
 	}
-	target := o.CallbackURL
-	if target == "" {
-		var settings string
-		if err := tx.QueryRowContext(ctx, `SELECT settings FROM accounts WHERE id = ?`, o.Account).Scan(&settings); err != nil {
-			return fmt.Errorf("callback target of account %d: %w", o.Account, err)
-		}
-		var st accountSettings
-		if err := json.Unmarshal([]byte(settings), &st); err != nil {
-			return err
-		}
-		target = st.CallbackURL
+	var settings string
+	if err := q.QueryRowContext(ctx, `SELECT settings FROM accounts WHERE id = ?`, o.Account).Scan(&settings); err != nil {
+		return "", fmt.Errorf("callback target of account %d: %w", o.Account, err)
 	}
-	if target == "" {
-		return nil
+	var st accountSettings
+	if err := json.Unmarshal([]byte(settings), &st); err != nil {
+		return "", err
 	}
+	return st.CallbackURL, nil
+}
+
+// enqueueCallbacks writes the callback events of a change to o into the outbox, in the
+// caller's transaction, so that an event exists exactly when its change was committed.
+func enqueueCallbacks(ctx context.Context, tx querier, o *status.Order, changes []callback.Change, target string, now time.Time) error {
 	// The payload is the order exactly as GET /v4/track/orders/{id}/ returns it after this change.
 	saved, err := loadOrder(ctx, tx, `o.id = ?`, o.ID)
 	if err != nil {
@@ -43,7 +39,6 @@ func (s *DB) queueCallbacks(ctx context.Context, tx querier, o, prev *status.Ord
 	if err != nil {
 		return err
 	}
-	now := s.now()
 	created, expires := status.FormatTimestamp(now), status.FormatTimestamp(now.Add(callback.MaxAge))
 	for _, c := range changes {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO callbacks (id, account_id, order_id, tracking_id, event, url, payload, created_at, expires_at, next_attempt_at)

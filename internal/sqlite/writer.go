@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"sync/atomic"
+	"time"
 )
 
 // Group commit. A commit costs about as much as writing an order (the WAL frames are written
@@ -52,8 +54,24 @@ func (s *DB) writer() {
 				break drain
 			}
 		}
+		start := time.Now()
 		s.runBatch(batch)
+		s.stats.busy.Add(int64(time.Since(start)))
+		s.stats.batches.Add(1)
+		s.stats.writes.Add(int64(len(batch)))
 	}
+}
+
+// writerStats count the writer's work since the database was opened.
+type writerStats struct {
+	batches, writes, busy atomic.Int64
+}
+
+// WriterStats reports the group commit: transactions committed, writes they held, and the
+// time the writer spent running them. busy/writes is the writer's cost per write; when it
+// approaches the time between writes, the writer is the bottleneck.
+func (s *DB) WriterStats() (batches, writes int64, busy time.Duration) {
+	return s.stats.batches.Load(), s.stats.writes.Load(), time.Duration(s.stats.busy.Load())
 }
 
 func (s *DB) runBatch(batch []*writeJob) {
@@ -82,13 +100,13 @@ func (s *DB) runBatch(batch []*writeJob) {
 		// A cancelled request must not interrupt SQLite inside the shared transaction (an
 		// interrupted write rolls back the whole transaction), so the write runs to its end.
 		ctx := context.WithoutCancel(j.ctx)
-		if _, err := tx.ExecContext(bg, `SAVEPOINT w`); err != nil {
+		if _, err := q.ExecContext(bg, `SAVEPOINT w`); err != nil {
 			errs[i] = err
 			continue
 		}
 		if err := j.fn(ctx, q); err != nil {
 			errs[i] = err
-			if _, rerr := tx.ExecContext(bg, `ROLLBACK TO w`); rerr != nil {
+			if _, rerr := q.ExecContext(bg, `ROLLBACK TO w`); rerr != nil {
 				tx.Rollback()
 				for k := range errs {
 					if errs[k] == nil {
@@ -101,7 +119,7 @@ func (s *DB) runBatch(batch []*writeJob) {
 		} else {
 			ok++
 		}
-		if _, err := tx.ExecContext(bg, `RELEASE w`); err != nil {
+		if _, err := q.ExecContext(bg, `RELEASE w`); err != nil {
 			tx.Rollback()
 			for k := range errs {
 				if errs[k] == nil {

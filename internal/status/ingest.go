@@ -103,9 +103,11 @@ func (in *Ingest) AddEvents(ctx context.Context, acct Account, body []byte) (Eve
 		byOrder[t.orderID][t.trackingID] = append(byOrder[t.orderID][t.trackingID], ev.Checkpoint())
 	}
 	for _, oid := range orderIDs {
+		var stored int
 		_, err := in.Store.UpdateOrder(ctx, oid, func(o *Order) (*Order, error) {
+			stored = 0 // fn may run again (Store.UpdateOrder)
 			for tid, cps := range byOrder[oid] {
-				res.Stored += AddCheckpoints(o, tid, cps)
+				stored += AddCheckpoints(o, tid, cps)
 			}
 			o.UpdatedAt = FormatTimestamp(in.Now())
 			return o, nil
@@ -113,6 +115,7 @@ func (in *Ingest) AddEvents(ctx context.Context, acct Account, body []byte) (Eve
 		if err != nil {
 			return res, err
 		}
+		res.Stored += stored
 	}
 	res.Duplicates = res.Received - res.Stored
 	return res, nil

@@ -44,20 +44,26 @@ func (p *OrderPayload) Has(key string) bool { return p.present[key] }
 // DecodeOrder parses an ingest body. Only a body that is not a JSON object is an error here;
 // unknown fields and wrongly typed values are reported by Merge with the other problems.
 func DecodeOrder(body []byte) (*OrderPayload, error) {
+	p := &OrderPayload{}
+	// Fast path: one strict pass of encoding/json, then the sent keys read off the bytes.
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p.Order); err == nil && len(bytes.TrimSpace(body[dec.InputOffset():])) == 0 {
+		if top, trackings, ok := sentKeys(body); ok {
+			p.present, p.trackingKeys = top, trackings
+			return p, nil
+		}
+	}
+	// A body the strict pass rejects is walked field by field, to report every problem with
+	// its path.
 	m, verr := parseObject(body)
 	if verr != nil {
 		return nil, verr
 	}
 	e := &ValidationError{}
-	p := &OrderPayload{present: map[string]bool{}}
-	// Fast path: one strict pass of encoding/json. Only a body it rejects is walked field by
-	// field, to report every problem with its path.
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p.Order); err != nil {
-		p.Order = Order{}
-		decodeStrict(body, reflect.ValueOf(&p.Order).Elem(), "", e)
-	}
+	p.Order = Order{}
+	decodeStrict(body, reflect.ValueOf(&p.Order).Elem(), "", e)
+	p.present = make(map[string]bool, len(m))
 	for k := range m {
 		p.present[k] = true
 	}

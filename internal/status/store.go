@@ -16,10 +16,12 @@ type Store interface {
 
 	// SaveOrder finds the account's order with identity id, calls apply with it (nil when
 	// there is none) and stores the order apply returns, all in one transaction. With
-	// createOnly an existing order is ErrConflict.
+	// createOnly an existing order is ErrConflict. apply may be called more than once (the
+	// store prepares writes optimistically and redoes one that a concurrent write to the same
+	// order overtook), so it must have no effect other than its result.
 	SaveOrder(ctx context.Context, account int64, id Identity, createOnly bool, apply func(existing *Order) (*Order, error)) (saved *Order, created bool, err error)
 	// UpdateOrder loads an order by reference id, applies fn and stores the result in one
-	// transaction.
+	// transaction. Like SaveOrder's apply, fn may be called more than once.
 	UpdateOrder(ctx context.Context, orderID string, fn func(o *Order) (*Order, error)) (*Order, error)
 	// Order returns an order by reference id with its trackings and checkpoints.
 	Order(ctx context.Context, id string) (*Order, error)
