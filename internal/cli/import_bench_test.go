@@ -69,6 +69,9 @@ func BenchmarkImport(b *testing.B) {
 		b.Fatalf("%+v %v", res, err)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+	batches, writes, busy := store.WriterStats()
+	b.ReportMetric(float64(writes)/float64(batches), "orders/commit")
+	b.ReportMetric(float64(busy.Microseconds())/float64(writes), "writer-µs/order")
 	st, _ := os.Stat(db)
 	b.ReportMetric(float64(st.Size())/float64(b.N), "dbbytes/order")
 }

@@ -2,6 +2,8 @@ package status
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 )
 
 // sentKeys lists the keys of a JSON object body and of each object in its "trackings" array,
@@ -192,4 +194,43 @@ func (s *keyScanner) rawString() bool {
 		s.i++
 	}
 	return false
+}
+
+// PeekOrder reads the account and identity of an order payload without decoding the rest,
+// for routing a payload before it is decoded (import keeps the lines of one order in one
+// worker). Values of the wrong type read as empty; ok is false when body is not a JSON
+// object.
+func PeekOrder(body []byte) (account int64, id Identity, ok bool) {
+	s := keyScanner{b: body}
+	s.space()
+	if !s.eat('{') {
+		return 0, id, false
+	}
+	ok = s.object(func(key string) bool {
+		var dst *string
+		switch key {
+		case "account":
+			start := s.i
+			if !s.skip() {
+				return false
+			}
+			account, _ = strconv.ParseInt(string(s.b[start:s.i]), 10, 64)
+			return true
+		case "order_number":
+			dst = &id.OrderNumber
+		case "client_key":
+			dst = &id.ClientKey
+		case "external_order_id":
+			dst = &id.ExternalOrderID
+		default:
+			return s.skip()
+		}
+		if s.peek() != '"' {
+			return s.skip()
+		}
+		v, ok := s.str()
+		*dst = strings.TrimSpace(v)
+		return ok
+	})
+	return account, id, ok
 }

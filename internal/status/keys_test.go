@@ -78,3 +78,26 @@ func TestSentKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestPeekOrder(t *testing.T) {
+	tests := []struct {
+		body    string
+		account int64
+		id      Identity
+		ok      bool
+	}{
+		{`{"account":1001,"order_number":" A-1 ","trackings":[{"order_number":"no"}]}`, 1001, Identity{OrderNumber: "A-1"}, true},
+		{`{"trackings":[],"client_key":"k","external_order_id":"501CCE9D-3FDB-4258-9466-616FEC7A75EF","account": 7 }`, 7,
+			Identity{ClientKey: "k", ExternalOrderID: "501CCE9D-3FDB-4258-9466-616FEC7A75EF"}, true},
+		{`{"account":"1001","order_number":12}`, 0, Identity{}, true},
+		{`{"order_number":"\u0041-2"}`, 0, Identity{OrderNumber: "A-2"}, true},
+		{`[1]`, 0, Identity{}, false},
+		{`{"account":`, 0, Identity{}, false},
+	}
+	for _, tt := range tests {
+		account, id, ok := PeekOrder([]byte(tt.body))
+		if account != tt.account || id != tt.id || ok != tt.ok {
+			t.Errorf("PeekOrder(%s) = %d, %+v, %v; want %d, %+v, %v", tt.body, account, id, ok, tt.account, tt.id, tt.ok)
+		}
+	}
+}
