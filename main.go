@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	_ "time/tzdata" // IANA zones for validation and display, even on hosts without zoneinfo
 
@@ -20,7 +21,16 @@ import (
 //go:embed data/demo
 var demoFS embed.FS
 
+// gcPercent is the garbage collector's target when GOGC is not set. The Go heap stays small
+// (SQLite's page cache lives outside it), so at the default of 100 the collector ran
+// constantly under ingest; 400 costs a few MiB and gives ingest and import 10-15% more
+// throughput. The ingest benchmarks run with the same setting.
+const gcPercent = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {

@@ -7,9 +7,17 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 	"time"
 )
+
+func init() {
+	// As main.go does for the binary: GOGC=400 unless GOGC is set.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+}
 
 // writeImportFile writes n orders with 2 trackings and 5 checkpoints each as JSON lines.
 func writeImportFile(tb testing.TB, path string, n int) {
