@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"sort"
@@ -462,5 +465,27 @@ func TestHealthAndMetrics(t *testing.T) {
 	_, body = e.do(t, "GET", "/metrics", "", nil)
 	if !strings.Contains(string(body), "\norderstatus_db_writes_total 2\n") || !regexp.MustCompile(`\norderstatus_db_commits_total [12]\n`).Match(body) {
 		t.Errorf("writer metrics:\n%s", body)
+	}
+}
+
+// A client that goes away before its write runs gets nothing stored, and the server logs a
+// 499, not a server error.
+func TestIngestClientGone(t *testing.T) {
+	e := newTestEnv(t)
+	body, _ := json.Marshal(orderPayload(1001, "GONE-1", 1, 1))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, "PUT", "/v4/track/orders/", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+e.tokenA)
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	e.srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != statusClientClosed {
+		t.Errorf("status %d %s, want %d", rec.Code, rec.Body, statusClientClosed)
+	}
+	var n int
+	e.db.SQL().QueryRow(`SELECT count(*) FROM orders`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d orders stored", n)
 	}
 }

@@ -1,12 +1,16 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 
 	"github.com/orderstatus/orderstatus/internal/status"
 )
+
+// statusClientClosed is the status logged for a request its client abandoned (nginx's 499).
+const statusClientClosed = 499
 
 // apiError is an error with the HTTP status and message a client should see.
 type apiError struct {
@@ -50,6 +54,10 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, status.ErrUnauthorized):
 		w.Header().Set("WWW-Authenticate", `Bearer realm="orderstatus"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"detail": "Authentication credentials were not provided or are invalid."})
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away before the write ran; nothing was stored. 499 is the status
+		// proxies log for this; the client never sees it.
+		writeJSON(w, statusClientClosed, map[string]string{"detail": "The client closed the request; nothing was stored."})
 	default:
 		s.logger.ErrorContext(r.Context(), "request failed", "err", err, "request_id", requestIDOf(r))
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"detail": "Internal server error. Request id " + requestIDOf(r) + "."})
