@@ -30,6 +30,7 @@ func settingsOf(a status.Account) string {
 
 // CreateAccount implements status.Store.
 func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []byte) error {
+	defer s.forgetCallbackURL(a.ID)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		now := status.FormatTimestamp(s.now())
 		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, name, signing_key, previous_signing_key, callback_secret, settings, created_at)
@@ -49,6 +50,7 @@ func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []by
 
 // UpdateAccount implements status.Store.
 func (s *DB) UpdateAccount(ctx context.Context, a status.Account) error {
+	defer s.forgetCallbackURL(a.ID)
 	res, err := s.db.ExecContext(ctx, `UPDATE accounts SET name = ?, signing_key = ?, previous_signing_key = ?, callback_secret = ?, settings = ? WHERE id = ?`,
 		a.Name, a.SigningKey, a.PreviousSigningKey, a.CallbackSecret, settingsOf(a), a.ID)
 	if err != nil {

@@ -32,6 +32,11 @@ type DB struct {
 	writerDone chan struct{}
 	stats      writerStats
 	closeOnce  sync.Once
+	// Accounts' callback URLs, read for every order write that causes callbacks (outbox.go).
+	callbackURLs struct {
+		mu sync.Mutex
+		m  map[int64]cachedCallbackURL
+	}
 }
 
 // Open opens (creating if needed) the database file at path and applies pending migrations.

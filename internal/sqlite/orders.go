@@ -346,7 +346,7 @@ func (s *DB) prepareWrite(ctx context.Context, q querier, o *status.Order, prev 
 		}
 	}
 	if w.callbacks = callback.Changes(prev, o); len(w.callbacks) > 0 {
-		if w.callbackURL, err = callbackTarget(ctx, q, o); err != nil {
+		if w.callbackURL, err = s.callbackTarget(ctx, q, o); err != nil {
 			return nil, err
 		}
 	}

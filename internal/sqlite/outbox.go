@@ -10,11 +10,28 @@ import (
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
+// callbackURLTTL bounds how long an account's callback URL is served from memory: a change
+// made through this process applies at once, one made by another process (orderstatus
+// account set against the same file) within this time.
+const callbackURLTTL = 5 * time.Second
+
+type cachedCallbackURL struct {
+	url     string
+	expires time.Time
+}
+
 // callbackTarget returns the URL o's callbacks go to: the order's callback URL, else its
 // account's, else "" (no callbacks).
-func callbackTarget(ctx context.Context, q querier, o *status.Order) (string, error) {
+func (s *DB) callbackTarget(ctx context.Context, q querier, o *status.Order) (string, error) {
 	if o.CallbackURL != "" {
 		return o.CallbackURL, nil
+	}
+	now := time.Now()
+	s.callbackURLs.mu.Lock()
+	c, ok := s.callbackURLs.m[o.Account]
+	s.callbackURLs.mu.Unlock()
+	if ok && now.Before(c.expires) {
+		return c.url, nil
 	}
 	var settings string
 	if err := q.QueryRowContext(ctx, `SELECT settings FROM accounts WHERE id = ?`, o.Account).Scan(&settings); err != nil {
@@ -24,7 +41,20 @@ func callbackTarget(ctx context.Context, q querier, o *status.Order) (string, er
 	if err := json.Unmarshal([]byte(settings), &st); err != nil {
 		return "", err
 	}
+	s.callbackURLs.mu.Lock()
+	if s.callbackURLs.m == nil {
+		s.callbackURLs.m = map[int64]cachedCallbackURL{}
+	}
+	s.callbackURLs.m[o.Account] = cachedCallbackURL{st.CallbackURL, now.Add(callbackURLTTL)}
+	s.callbackURLs.mu.Unlock()
 	return st.CallbackURL, nil
+}
+
+// forgetCallbackURL drops an account's cached callback URL after a change.
+func (s *DB) forgetCallbackURL(account int64) {
+	s.callbackURLs.mu.Lock()
+	delete(s.callbackURLs.m, account)
+	s.callbackURLs.mu.Unlock()
 }
 
 // enqueueCallbacks writes the callback events of a change to o into the outbox, in the

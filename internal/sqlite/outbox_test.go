@@ -165,6 +165,33 @@ func TestOutboxNothingWithoutURL(t *testing.T) {
 	}
 }
 
+// The account's callback URL is remembered between writes; setting it applies to the next
+// write at once.
+func TestOutboxAccountURLSetLater(t *testing.T) {
+	db, in := openOutboxTest(t)
+	ctx := context.Background()
+	order := func(n string) map[string]any {
+		return map[string]any{"order_number": n, "recipient_email": "e@example.com",
+			"trackings": []any{map[string]any{"courier": "dhl", "tracking_number": "T-" + n}}}
+	}
+	before := saveJSON(t, in, 1002, order("B-10"))
+	a, err := db.Account(ctx, 1002)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.CallbackURL = "https://shop-b.example/hook"
+	if err := db.UpdateAccount(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	after := saveJSON(t, in, 1002, order("B-11"))
+	if got := events(t, db, before.ID); len(got) != 0 {
+		t.Errorf("before the URL was set: events %v, want none", got)
+	}
+	if got := events(t, db, after.ID); !slices.Equal(got, []string{callback.OrderAccepted}) {
+		t.Errorf("after the URL was set: events %v, want [%s]", got, callback.OrderAccepted)
+	}
+}
+
 func TestOutboxNothingForARejectedChange(t *testing.T) {
 	db, in := openOutboxTest(t)
 	saveJSON(t, in, 1001, map[string]any{"order_number": "A-1", "recipient_email": "e@example.com",
