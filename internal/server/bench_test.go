@@ -28,7 +28,9 @@ func init() {
 }
 
 // BenchmarkIngestHTTP measures PUT /v4/track/orders/ through the router and a real SQLite
-// file: orders with 2 trackings and 5 checkpoints each.
+// file: orders with 2 trackings and 5 checkpoints each, sent by one client that waits for
+// each answer, so every order waits for its own commit (the latency side of ingest;
+// BenchmarkIngestHTTPParallel is the throughput side).
 func BenchmarkIngestHTTP(b *testing.B) {
 	e := newTestEnv(b)
 	h := e.srv.Handler()
