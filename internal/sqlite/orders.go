@@ -23,7 +23,6 @@ import (
 
 // SaveOrder implements status.Store.
 func (s *DB) SaveOrder(ctx context.Context, account int64, id status.Identity, createOnly bool, apply func(*status.Order) (*status.Order, error)) (*status.Order, bool, error) {
-	// change reads the order through q and applies the payload to it.
 	change := func(ctx context.Context, q querier) (o, existing *status.Order, err error) {
 		existing, err = findByIdentity(ctx, q, account, id)
 		if err != nil && !errors.Is(err, status.ErrNotFound) {
@@ -35,39 +34,18 @@ func (s *DB) SaveOrder(ctx context.Context, account int64, id status.Identity, c
 		o, err = apply(existing)
 		return o, existing, err
 	}
-	o, existing, err := change(ctx, cachedDB{s})
+	current := func(ctx context.Context, tx querier) (storedVersion, error) {
+		return currentVersion(ctx, tx, account, id)
+	}
+	saved, existing, err := s.writeOptimistic(ctx, change, current)
 	if err != nil {
 		return nil, false, err
 	}
-	w, err := s.prepareWrite(ctx, cachedDB{s}, o, existing)
-	if err != nil {
-		return nil, false, err
-	}
-	var saved *status.Order
-	var created bool
-	err = s.write(ctx, func(ctx context.Context, tx querier) error {
-		cur, err := currentVersion(ctx, tx, account, id)
-		if err != nil {
-			return err
-		}
-		if done, err := w.tryExec(ctx, tx, cur); done || err != nil {
-			saved, created = o, existing == nil
-			return err
-		}
-		// The careful path: everything again inside the transaction.
-		o, existing, err := change(ctx, tx)
-		if err != nil {
-			return err
-		}
-		saved, created = o, existing == nil
-		return s.writeChecked(ctx, tx, o, existing)
-	})
-	return saved, created, err
+	return saved, existing == nil, nil
 }
 
 // UpdateOrder implements status.Store.
 func (s *DB) UpdateOrder(ctx context.Context, orderID string, fn func(*status.Order) (*status.Order, error)) (*status.Order, error) {
-	// change reads the order through q and applies fn to it; prev is the order as read.
 	change := func(ctx context.Context, q querier) (o, prev *status.Order, err error) {
 		existing, err := loadOrder(ctx, q, `o.id = ?`, orderID)
 		if err != nil {
@@ -77,33 +55,50 @@ func (s *DB) UpdateOrder(ctx context.Context, orderID string, fn func(*status.Or
 		o, err = fn(existing)
 		return o, &before, err
 	}
+	current := func(ctx context.Context, tx querier) (storedVersion, error) {
+		var cur storedVersion
+		err := tx.QueryRowContext(ctx, `SELECT id, version FROM orders WHERE id = ?`, orderID).Scan(&cur.id, &cur.version)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil
+		}
+		return cur, err
+	}
+	saved, _, err := s.writeOptimistic(ctx, change, current)
+	return saved, err
+}
+
+// writeOptimistic stores the order change returns. change reads the stored order through q
+// and returns the changed order and the order as read (nil when new); current returns the
+// version stored now. change runs first on a reader connection; the writer stores its result
+// when current still matches what it read, and otherwise runs change again inside the
+// transaction (the careful path).
+func (s *DB) writeOptimistic(ctx context.Context, change func(ctx context.Context, q querier) (o, prev *status.Order, err error),
+	current func(ctx context.Context, tx querier) (storedVersion, error)) (saved, prev *status.Order, err error) {
 	o, prev, err := change(ctx, cachedDB{s})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w, err := s.prepareWrite(ctx, cachedDB{s}, o, prev)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var saved *status.Order
 	err = s.write(ctx, func(ctx context.Context, tx querier) error {
-		var cur storedVersion
-		err := tx.QueryRowContext(ctx, `SELECT id, version FROM orders WHERE id = ?`, orderID).Scan(&cur.id, &cur.version)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		cur, err := current(ctx, tx)
+		if err != nil {
 			return err
 		}
 		if done, err := w.tryExec(ctx, tx, cur); done || err != nil {
 			saved = o
 			return err
 		}
-		o, prev, err := change(ctx, tx)
+		o, p, err := change(ctx, tx)
 		if err != nil {
 			return err
 		}
-		saved = o
-		return s.writeChecked(ctx, tx, o, prev)
+		saved, prev = o, p
+		return s.writeChecked(ctx, tx, o, p)
 	})
-	return saved, err
+	return saved, prev, err
 }
 
 // storedVersion is the id and version of the stored order a write applies to (zero when

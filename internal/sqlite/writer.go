@@ -75,18 +75,20 @@ func (s *DB) WriterStats() (batches, writes int64, busy time.Duration) {
 }
 
 func (s *DB) runBatch(batch []*writeJob) {
-	finish := func(errs []error) {
+	errs := make([]error, len(batch))
+	// finish answers every job; err, when not nil, is the answer of each job that has none
+	// yet (the shared transaction failed, so none of them is stored).
+	finish := func(err error) {
 		for i, j := range batch {
+			if errs[i] == nil {
+				errs[i] = err
+			}
 			j.done <- errs[i]
 		}
 	}
-	errs := make([]error, len(batch))
 	tx, err := s.db.BeginTx(context.Background(), nil)
 	if err != nil {
-		for i := range errs {
-			errs[i] = err
-		}
-		finish(errs)
+		finish(err)
 		return
 	}
 	q := cachedTx{tx, s}
@@ -106,14 +108,9 @@ func (s *DB) runBatch(batch []*writeJob) {
 		}
 		if err := j.fn(ctx, q); err != nil {
 			errs[i] = err
-			if _, rerr := q.ExecContext(bg, `ROLLBACK TO w`); rerr != nil {
+			if _, err := q.ExecContext(bg, `ROLLBACK TO w`); err != nil {
 				tx.Rollback()
-				for k := range errs {
-					if errs[k] == nil {
-						errs[k] = rerr
-					}
-				}
-				finish(errs)
+				finish(err)
 				return
 			}
 		} else {
@@ -121,26 +118,14 @@ func (s *DB) runBatch(batch []*writeJob) {
 		}
 		if _, err := q.ExecContext(bg, `RELEASE w`); err != nil {
 			tx.Rollback()
-			for k := range errs {
-				if errs[k] == nil {
-					errs[k] = err
-				}
-			}
-			finish(errs)
+			finish(err)
 			return
 		}
 	}
 	if ok == 0 {
 		tx.Rollback()
-		finish(errs)
+		finish(nil)
 		return
 	}
-	if err := tx.Commit(); err != nil {
-		for k := range errs {
-			if errs[k] == nil {
-				errs[k] = err
-			}
-		}
-	}
-	finish(errs)
+	finish(tx.Commit())
 }

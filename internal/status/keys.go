@@ -6,9 +6,10 @@ import (
 	"strings"
 )
 
-// sentKeys lists the keys of a JSON object body and of each object in its "trackings" array,
-// in one pass over the bytes and without decoding values. body must be valid JSON (the
-// caller has decoded it already); ok is false when it is not an object.
+// sentKeys lists the keys of a JSON object body and of each element of its "trackings" array
+// (nil for an element that is not an object), in one pass over the bytes and without
+// decoding values. body must be valid JSON (the caller has decoded or checked it); ok is
+// false when it is not an object.
 func sentKeys(body []byte) (top map[string]bool, trackings []map[string]bool, ok bool) {
 	s := keyScanner{b: body}
 	s.space()
@@ -35,7 +36,9 @@ func sentKeys(body []byte) (top map[string]bool, trackings []map[string]bool, ok
 					return false
 				}
 				trackings = append(trackings, keys)
-			} else if !s.skip() {
+			} else if s.skip() {
+				trackings = append(trackings, nil) // keeps trackings[i] with the i-th element
+			} else {
 				return false
 			}
 			s.space()

@@ -56,29 +56,13 @@ func DecodeOrder(body []byte) (*OrderPayload, error) {
 	}
 	// A body the strict pass rejects is walked field by field, to report every problem with
 	// its path.
-	m, verr := parseObject(body)
-	if verr != nil {
+	if _, verr := parseObject(body); verr != nil {
 		return nil, verr
 	}
 	e := &ValidationError{}
 	p.Order = Order{}
 	decodeStrict(body, reflect.ValueOf(&p.Order).Elem(), "", e)
-	p.present = make(map[string]bool, len(m))
-	for k := range m {
-		p.present[k] = true
-	}
-	if raw, ok := m["trackings"]; ok {
-		var items []map[string]json.RawMessage
-		if json.Unmarshal(raw, &items) == nil {
-			for _, it := range items {
-				keys := map[string]bool{}
-				for k := range it {
-					keys[k] = true
-				}
-				p.trackingKeys = append(p.trackingKeys, keys)
-			}
-		}
-	}
+	p.present, p.trackingKeys, _ = sentKeys(body)
 	p.decodeProblems = e.Problems
 	return p, nil
 }
