@@ -1,0 +1,120 @@
+package status
+
+import (
+	"time"
+)
+
+// ActionBox is what the shopper can do or expect next for a tracking.
+type ActionBox struct {
+	Type               string         `json:"type"`
+	Label              string         `json:"label"`
+	LabelCommunication string         `json:"label_communication"`
+	LabelCaption       string         `json:"label_caption"`
+	Address            string         `json:"address"`
+	OpeningHours       []OpeningHours `json:"opening_hours"`
+	Raw                *ActionRaw     `json:"raw"`
+	// Additions: the pickup point's name and the link for live tracking.
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// ActionRaw carries machine-readable dates and times of an action box.
+type ActionRaw struct {
+	EarliestDate *string `json:"earliest_date"`
+	LatestDate   *string `json:"latest_date"`
+	HasTime      bool    `json:"has_time"`
+	EarliestTime *string `json:"earliest_time"`
+	LatestTime   *string `json:"latest_time"`
+}
+
+func actionBox(o *Order, t *Tracking, vis []Checkpoint, cur Code, it InfoTracking, opt InfoOptions) *ActionBox {
+	T := func(key string, vars ...string) string { return opt.T(opt.Lang, key, vars...) }
+	shopper := opt.Access.AtLeast(AccessShopper)
+	switch {
+	case cur.Lifecycle == Cancelled:
+		return &ActionBox{Type: "next-action", Label: T("next_action.contact-merchant"), LabelCaption: T("lifecycle.Cancelled"), OpeningHours: []OpeningHours{}}
+	case cur.Lifecycle == Returned || (it.IsReturn && cur.Lifecycle != Pending):
+		return &ActionBox{Type: "returned", Label: T("return.status"), LabelCommunication: statusText(opt, cur.Code), OpeningHours: []OpeningHours{}}
+	case cur.NextAction == "collect-parcel" && t.PickupLocation != nil:
+		pl := t.PickupLocation
+		b := &ActionBox{Type: "pickup-location", Label: T("pickup.heading"), LabelCommunication: T("next_action.collect-parcel"),
+			Name: pl.Name, OpeningHours: pl.OpeningHours, Raw: &ActionRaw{}}
+		if b.OpeningHours == nil {
+			b.OpeningHours = []OpeningHours{}
+		}
+		if pl.HoldUntil != "" {
+			b.Raw.LatestDate = strp(pl.HoldUntil)
+			if d, err := time.Parse(DateLayout, pl.HoldUntil); err == nil {
+				b.LabelCaption = T("promise.collect_by", "date", opt.FormatDate(opt.Lang, d))
+			}
+		}
+		if len(vis) > 0 {
+			b.Raw.EarliestDate = strp(vis[0].EventTimestamp[:10])
+		}
+		if shopper && pl.Address != nil {
+			b.Address = FormatAddress(pl.Address)
+		}
+		return b
+	case cur.Lifecycle == Exception || cur.Lifecycle == FailedAttempt:
+		return &ActionBox{Type: "next-action", Label: T("next_action." + cur.NextAction), LabelCaption: statusText(opt, cur.Code),
+			URL: t.CourierRerouteURL, OpeningHours: []OpeningHours{}}
+	case cur.Lifecycle == Delivered:
+		return &ActionBox{Type: "vote-courier", Label: T("feedback.heading"), OpeningHours: []OpeningHours{}}
+	case cur.Lifecycle == OutForDelivery && t.CourierTrackingURL != "":
+		b := &ActionBox{Type: "live-tracking", Label: T("live_tracking.link"), URL: t.CourierTrackingURL, OpeningHours: []OpeningHours{}}
+		b.Raw = prediction(vis, it)
+		return b
+	case cur.Lifecycle == Pending || cur.Lifecycle == OrderProcessed:
+		return &ActionBox{Type: "order-processed", Label: T("order_processed.text"), OpeningHours: []OpeningHours{}}
+	}
+	raw := prediction(vis, it)
+	if raw == nil {
+		return nil
+	}
+	b := &ActionBox{Type: "prediction", Raw: raw, OpeningHours: []OpeningHours{}}
+	if d, err := time.Parse(DateLayout, deref(raw.EarliestDate)); err == nil {
+		if raw.LatestDate != nil && *raw.LatestDate != *raw.EarliestDate {
+			l, _ := time.Parse(DateLayout, *raw.LatestDate)
+			b.Label = T("promise.expected_between", "start", opt.FormatDate(opt.Lang, d), "end", opt.FormatDate(opt.Lang, l))
+		} else {
+			b.Label = T("promise.expected_on", "date", opt.FormatDate(opt.Lang, d))
+		}
+	}
+	return b
+}
+
+// prediction is the expected delivery window: the newest carrier estimate, else the announced
+// date or window.
+func prediction(vis []Checkpoint, it InfoTracking) *ActionRaw {
+	for _, c := range vis {
+		if w := c.EstimatedDeliveryDate; w != nil && w.StartDate != "" {
+			r := &ActionRaw{EarliestDate: strp(w.StartDate), LatestDate: strp(firstNonEmpty(w.EndDate, w.StartDate))}
+			if w.StartTime != "" {
+				r.HasTime = true
+				r.EarliestTime, r.LatestTime = strp(w.StartTime), strp(firstNonEmpty(w.EndTime, w.StartTime))
+			}
+			return r
+		}
+	}
+	if it.AnnouncedDeliveryMin != nil {
+		return &ActionRaw{EarliestDate: it.AnnouncedDeliveryMin, LatestDate: firstPtr(it.AnnouncedDeliveryMax, it.AnnouncedDeliveryMin)}
+	}
+	if it.AnnouncedDeliveryDate != nil {
+		return &ActionRaw{EarliestDate: it.AnnouncedDeliveryDate, LatestDate: it.AnnouncedDeliveryDate}
+	}
+	return nil
+}
+
+func firstPtr(a, b *string) *string {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
