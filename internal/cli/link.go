@@ -77,13 +77,30 @@ func cmdLink(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return fmt.Errorf("account %d: %w", *acctID, err)
 	}
+	// A link names one order: the lookup given here finds it, and the link signs its full
+	// identity (order number, account and client key), which no other order shares.
+	ids, err := db.FindOrderIDs(ctx, req.Lookup, 10)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(ids) == 0:
+		return fmt.Errorf("no order matches %s", strings.Join(fl.Args(), " "))
+	case len(ids) > 1:
+		return fmt.Errorf("%d orders match %s; name one (add client_key=… or use external_order_id=…)", len(ids), strings.Join(fl.Args(), " "))
+	}
+	o, err := db.Order(ctx, ids[0])
+	if err != nil {
+		return err
+	}
 	now := time.Now()
-	page := c.baseURL() + "/track?" + auth.SignedQuery(a, req.Lookup, d, now).Encode()
+	lookup := auth.OrderLookup(o)
+	page := c.baseURL() + "/track?" + auth.SignedQuery(a, lookup, d, now).Encode()
 	if !*widget {
 		fmt.Fprintln(env.Stdout, page)
 		return nil
 	}
-	wq := auth.SignedQuery(a, req.Lookup, d, now)
+	wq := auth.SignedQuery(a, lookup, d, now)
 	if req.Lang != "" {
 		wq.Set("lang", req.Lang)
 	}
@@ -91,17 +108,6 @@ func cmdLink(ctx context.Context, args []string, env Env) error {
 	if !*html {
 		fmt.Fprintln(env.Stdout, img)
 		return nil
-	}
-	ids, err := db.FindOrderIDs(ctx, req.Lookup, 1)
-	if err != nil {
-		return err
-	}
-	if len(ids) == 0 {
-		return fmt.Errorf("no order matches %s", strings.Join(fl.Args(), " "))
-	}
-	o, err := db.Order(ctx, ids[0])
-	if err != nil {
-		return err
 	}
 	lang := i18n.Match(req.Lang, o.LanguageISO2, a.Language)
 	if lang == "" {

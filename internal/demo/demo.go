@@ -198,8 +198,7 @@ func Print(w io.Writer, info *Info, base string, now time.Time) {
 			if o.Account != a.ID {
 				continue
 			}
-			l := status.Lookup{Kind: status.ByOrderNumber, Account: a.ID, Value: o.OrderNumber}
-			q := auth.SignedQuery(a, l, 90*24*time.Hour, now).Encode()
+			q := auth.SignedQuery(a, auth.OrderLookup(o), 90*24*time.Hour, now).Encode()
 			fmt.Fprintf(&b, "  %-8s %-18s %s/track?%s\n", o.OrderNumber, demoState(o), base, q)
 		}
 	}
@@ -214,8 +213,7 @@ func Print(w io.Writer, info *Info, base string, now time.Time) {
 			}
 		}
 		if first != nil {
-			l := status.Lookup{Kind: status.ByOrderNumber, Account: a.ID, Value: first.OrderNumber}
-			fmt.Fprintf(&b, "\nWidget PNG:       %s/v4/track/orders/info-widget/?%s\n", base, auth.SignedQuery(a, l, 90*24*time.Hour, now).Encode())
+			fmt.Fprintf(&b, "\nWidget PNG:       %s/v4/track/orders/info-widget/?%s\n", base, auth.SignedQuery(a, auth.OrderLookup(first), 90*24*time.Hour, now).Encode())
 			fmt.Fprintf(&b, "\nTry the API:\n  curl -H 'Authorization: Bearer %s' '%s/v4/track/orders/info/?account=%d&order_number=%s'\n", tok, base, a.ID, first.OrderNumber)
 			fmt.Fprintf(&b, "  curl -H 'Authorization: Bearer %s' '%s/v4/track/orders/?page_size=5'\n", tok, base)
 			fmt.Fprintf(&b, "  curl -X PUT -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\\n    -d '{\"order_number\":\"NEW-1\",\"recipient_email\":\"new@example.com\",\"trackings\":[{\"courier\":\"dhl-germany\",\"tracking_number\":\"NEW-TN-1\"}]}' %s/v4/track/orders/\n", tok, base)

@@ -1,23 +1,26 @@
 package server
 
 import (
-	"errors"
 	"net"
 	"net/http"
-	"strconv"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/i18n"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
-// caller describes the sender of a request for the resolver.
-func (s *Server) caller(r *http.Request, verified func(string) bool) auth.Caller {
+// clientAddr is the address rate limits count a request under.
+func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		host = r.RemoteAddr
+		return r.RemoteAddr
 	}
-	return auth.Caller{Token: auth.BearerToken(r.Header.Get("Authorization")), ClientAddr: host, Verified: verified}
+	return host
+}
+
+// caller describes the sender of an API request for the access service.
+func (s *Server) caller(r *http.Request) auth.Caller {
+	return auth.Caller{Token: auth.BearerToken(r.Header.Get("Authorization")), ClientAddr: clientAddr(r)}
 }
 
 // infoLanguage picks the response language: lang, then the order's language, then en.
@@ -28,12 +31,12 @@ func infoLanguage(lang string, o *status.Order) string {
 	return i18n.Default
 }
 
-// infoOptions are the derivation options for a resolved order.
-func (s *Server) infoOptions(res *auth.Resolution, req status.InfoRequest, lang string) status.InfoOptions {
-	opt := status.InfoOptions{Access: res.Access, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort,
+// infoOptions are the derivation options for a granted order.
+func (s *Server) infoOptions(g *auth.Grant, req status.InfoRequest, lang string) status.InfoOptions {
+	opt := status.InfoOptions{Access: g.Level, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort,
 		LiveRefresh: s.supportsLiveRefresh}
-	if req.SingleTracking && res.TrackingID != "" {
-		opt.OnlyTracking = res.TrackingID
+	if req.SingleTracking && g.TrackingID != "" {
+		opt.OnlyTracking = g.TrackingID
 	}
 	return opt
 }
@@ -49,37 +52,15 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	res, err := s.resolver.Resolve(r.Context(), req, s.caller(r, nil))
+	g, err := s.access.Resolve(r.Context(), req, s.caller(r))
 	if err != nil {
-		s.resolveFail(w, r, err)
-		return
-	}
-	if res.Hidden {
-		s.apiFail(w, r, status.ErrNotFound)
+		s.apiFail(w, r, err)
 		return
 	}
 	if req.LiveRefresh {
-		_, note := s.liveRefresh(r.Context(), res)
+		_, note := s.liveRefresh(r.Context(), g)
 		w.Header().Set(liveRefreshHeader, note)
 	}
-	info := status.BuildInfo(res.Order, s.infoOptions(res, req, infoLanguage(req.Lang, res.Order)))
+	info := status.BuildInfo(g.Order, s.infoOptions(g, req, infoLanguage(req.Lang, g.Order)))
 	writeJSON(w, http.StatusOK, info)
-}
-
-// resolveFail maps the resolver's errors to API responses.
-func (s *Server) resolveFail(w http.ResponseWriter, r *http.Request, err error) {
-	var rl *auth.RateLimitError
-	switch {
-	case errors.As(err, &rl):
-		w.Header().Set("Retry-After", strconv.Itoa(int(rl.RetryAfter.Seconds()+0.999)))
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"detail": "Too many verification attempts. Try again in " + strconv.Itoa(int(rl.RetryAfter.Minutes()+0.999)) + " minutes."})
-	case errors.Is(err, auth.ErrExpired):
-		writeJSON(w, http.StatusGone, map[string]string{"detail": "This link has expired. Verify with the recipient's email or postal code instead."})
-	case errors.Is(err, auth.ErrPersonalLookup):
-		writeJSON(w, http.StatusForbidden, map[string]string{"detail": "A lookup by recipient_email or customer_number needs an API token or a signed link (s)."})
-	case errors.Is(err, status.ErrForbidden):
-		writeJSON(w, http.StatusForbidden, map[string]string{"detail": "This API token belongs to another account."})
-	default:
-		s.apiFail(w, r, err)
-	}
 }

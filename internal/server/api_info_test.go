@@ -378,7 +378,7 @@ func TestInfoProofsAndRateLimit(t *testing.T) {
 			t.Errorf("proof %s: %d %s", proof, code, body)
 		}
 	}
-	for i := 0; i < auth.OrderFailures; i++ {
+	for i := 0; i < auth.OrderAddrAttempts; i++ {
 		code, body := e.do(t, "GET", base+"&recipient_postal_code=99999", "", nil)
 		if code != 200 || !strings.Contains(string(body), `"access":"public"`) {
 			t.Fatalf("wrong proof %d: %d %s", i, code, body)
@@ -386,7 +386,7 @@ func TestInfoProofsAndRateLimit(t *testing.T) {
 	}
 	code, _ := e.do(t, "GET", base+"&recipient_postal_code=04109", "", nil)
 	if code != 429 {
-		t.Fatalf("after %d wrong proofs: %d, want 429", auth.OrderFailures, code)
+		t.Fatalf("after %d wrong proofs: %d, want 429", auth.OrderAddrAttempts, code)
 	}
 	// The limit survives a restart: a new server on the same database file.
 	e.db.Close()
@@ -411,7 +411,7 @@ func TestInfoProofsAndRateLimit(t *testing.T) {
 		t.Fatalf("after restart: %d Retry-After=%q", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 	// The window ends.
-	srv2.SetClock(func() time.Time { return fixedNow.Add(auth.OrderWindow + time.Minute) })
+	srv2.SetClock(func() time.Time { return fixedNow.Add(auth.OrderAddrWindow + time.Minute) })
 	resp, _ = http.Get(h.URL + base + "&recipient_postal_code=04109")
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
@@ -465,7 +465,8 @@ func TestLookupsUseIndexes(t *testing.T) {
 		{status.Lookup{Kind: status.ByExternalReference, Account: 1, Value: "x"}, "orders_by_external_ref"},
 		{status.Lookup{Kind: status.ByExternalReference, Account: 1, Value: "x"}, "trackings_by_external_ref"},
 		{status.Lookup{Kind: status.ByTrackingNumber, Value: "x", Courier: "c"}, "trackings_by_number"},
-		{status.Lookup{Kind: status.ByTrackingNumber, Value: "x", Courier: "c", Account: 1}, "trackings_by_number"},
+		{status.Lookup{Kind: status.ByTrackingNumber, Value: "x", Courier: "c", Account: 1}, "trackings_by_account_number"},
+		{status.Lookup{Kind: status.ByOrderNumber, Value: "x"}, "orders_by_number_any"},
 		{status.Lookup{Kind: status.ByCustomerNumber, Account: 1, Value: "x"}, "orders_by_customer"},
 		{status.Lookup{Kind: status.ByRecipientEmail, Account: 1, Value: "x"}, "orders_by_email"},
 		{status.Lookup{Kind: status.ByTrackingID, Value: "x"}, "PRIMARY KEY"},

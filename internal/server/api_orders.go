@@ -30,15 +30,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 
 // apiAccount returns the account of the request's bearer token.
 func (s *Server) apiAccount(r *http.Request) (status.Account, error) {
-	tok := auth.BearerToken(r.Header.Get("Authorization"))
-	if tok == "" {
-		return status.Account{}, status.ErrUnauthorized
-	}
-	a, err := s.db.AccountByToken(r.Context(), auth.HashToken(tok))
-	if errors.Is(err, status.ErrNotFound) {
-		return a, status.ErrUnauthorized
-	}
-	return a, err
+	return s.access.TokenAccount(r.Context(), auth.BearerToken(r.Header.Get("Authorization")))
 }
 
 // readJSONBody enforces the content type and the size limit and returns the body.
@@ -86,20 +78,13 @@ func (s *Server) saveOrder(w http.ResponseWriter, r *http.Request, createOnly bo
 }
 
 // tokenOrder returns the order named by the {id} URL parameter when the request's API token
-// belongs to the order's account.
+// belongs to the order's account; another account's order is not found.
 func (s *Server) tokenOrder(r *http.Request) (*status.Order, error) {
-	acct, err := s.apiAccount(r)
+	g, err := s.access.TokenOrder(r.Context(), auth.BearerToken(r.Header.Get("Authorization")), chi.URLParam(r, "id"))
 	if err != nil {
 		return nil, err
 	}
-	o, err := s.db.Order(r.Context(), chi.URLParam(r, "id"))
-	if err != nil {
-		return nil, err
-	}
-	if o.Account != acct.ID {
-		return nil, status.ErrForbidden
-	}
-	return o, nil
+	return g.Order, nil
 }
 
 func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) {

@@ -368,8 +368,11 @@ func TestTokenIsolation(t *testing.T) {
 	e := newTestEnv(t)
 	_, body := e.do(t, "PUT", "/v4/track/orders/", e.tokenA, orderPayload(1001, "I-1", 1, 1))
 	o := decode[status.Order](t, body)
-	if code, _ := e.do(t, "GET", "/v4/track/orders/"+o.ID+"/", e.tokenB, nil); code != 403 {
-		t.Errorf("B reads A's order: %d, want 403", code)
+	// Another account's order is answered exactly like an id that does not exist.
+	code, other := e.do(t, "GET", "/v4/track/orders/"+o.ID+"/", e.tokenB, nil)
+	codeMissing, missing := e.do(t, "GET", "/v4/track/orders/o_missing/", e.tokenB, nil)
+	if code != 404 || codeMissing != 404 || string(other) != string(missing) {
+		t.Errorf("B reads A's order: %d %s, unknown id: %d %s; want the same 404", code, other, codeMissing, missing)
 	}
 	if code, _ := e.do(t, "GET", "/v4/track/orders/"+o.ID+"/", "", nil); code != 401 {
 		t.Errorf("no token: %d, want 401", code)

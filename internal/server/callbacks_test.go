@@ -43,7 +43,7 @@ func TestCallbackLogAPI(t *testing.T) {
 		name  string
 		token string
 		want  int
-	}{{"no token", "", http.StatusUnauthorized}, {"other account", e.tokenB, http.StatusForbidden}, {"own account", e.tokenA, http.StatusOK}} {
+	}{{"no token", "", http.StatusUnauthorized}, {"other account", e.tokenB, http.StatusNotFound}, {"own account", e.tokenA, http.StatusOK}} {
 		if code, body := e.do(t, "GET", path, c.token, nil); code != c.want {
 			t.Errorf("%s: %d %s, want %d", c.name, code, body, c.want)
 		}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
+	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -22,6 +24,61 @@ func (e *apiError) Error() string { return e.detail }
 
 func httpError(code int, detail string) error { return &apiError{code, detail} }
 
+// failure is what the surfaces tell a caller about one kind of domain error: the API's
+// status and message, the shopper page's status, heading and text (catalog keys) and the
+// widget's fallback reason. Not found and not allowed share one row wherever an anonymous
+// caller could otherwise tell them apart.
+type failure struct {
+	code     int
+	detail   string
+	pageCode int
+	heading  string
+	message  string
+	widget   string
+}
+
+// failures is the one table of domain errors every surface's error mapper reads (API JSON in
+// apiFail, page HTML in pageError, widget PNG in widgetFallback, console in supportError).
+var failures = []struct {
+	err error
+	f   failure
+}{
+	{status.ErrNotFound, failure{http.StatusNotFound, "Not found.", http.StatusNotFound, "page.not_found_heading", "page.not_found", "unavailable"}},
+	{auth.ErrPersonalLookup, failure{http.StatusForbidden, "A lookup by recipient_email or customer_number needs an API token or a signed link (s).",
+		http.StatusNotFound, "page.not_found_heading", "page.not_found", "unavailable"}},
+	{auth.ErrBadSignature, failure{http.StatusForbidden, "The signature (s) is not valid for this lookup.",
+		http.StatusNotFound, "page.not_found_heading", "page.not_found", "unavailable"}},
+	{auth.ErrExpired, failure{http.StatusGone, "This link has expired. Verify with the recipient's email or postal code instead.",
+		http.StatusGone, "page.expired_heading", "page.expired_link", "expired"}},
+	{status.ErrConflict, failure{http.StatusConflict, "This order already exists; use PUT to update it.",
+		http.StatusConflict, "page.error_generic", "page.error_retry", "error"}},
+	{status.ErrForbidden, failure{http.StatusForbidden, "This API token belongs to another account.",
+		http.StatusNotFound, "page.not_found_heading", "page.not_found", "unavailable"}},
+	{status.ErrUnauthorized, failure{http.StatusUnauthorized, "Authentication credentials were not provided or are invalid.",
+		http.StatusNotFound, "page.not_found_heading", "page.not_found", "unavailable"}},
+}
+
+// internalFailure is the answer to any error the table does not name.
+var internalFailure = failure{http.StatusInternalServerError, "Internal server error.", http.StatusInternalServerError,
+	"page.error_generic", "page.error_retry", "error"}
+
+// classify looks an error up in the table; ok is false for unexpected errors, which the
+// mappers log.
+func classify(err error) (f failure, ok bool) {
+	for _, row := range failures {
+		if errors.Is(err, row.err) {
+			return row.f, true
+		}
+	}
+	return internalFailure, false
+}
+
+// setRetryAfter writes the Retry-After header of a 429; every surface calls it before it
+// writes the status.
+func setRetryAfter(w http.ResponseWriter, rl *auth.RateLimitError) {
+	w.Header().Set("Retry-After", strconv.Itoa(rl.RetryAfterSeconds()))
+}
+
 // writeJSON writes v as the JSON response body.
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	b, err := json.Marshal(v)
@@ -35,33 +92,40 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Write([]byte("\n"))
 }
 
-// apiFail maps a domain error to a JSON error response: 400 with every problem for validation
-// errors, {"detail": …} otherwise. Unexpected errors are logged and answered generically.
+// apiFail is the API's error mapper: 400 with every problem for validation errors, 429 with
+// Retry-After, {"detail": …} from the failure table otherwise. Unexpected errors are logged
+// and answered generically.
 func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	var verr *status.ValidationError
 	var aerr *apiError
+	var rl *auth.RateLimitError
 	switch {
 	case errors.As(err, &verr):
 		writeJSON(w, http.StatusBadRequest, map[string]any{"type": "client_error", "errors": verr.Problems})
+		return
 	case errors.As(err, &aerr):
 		writeJSON(w, aerr.code, map[string]string{"detail": aerr.detail})
-	case errors.Is(err, status.ErrNotFound):
-		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not found."})
-	case errors.Is(err, status.ErrConflict):
-		writeJSON(w, http.StatusConflict, map[string]string{"detail": "This order already exists; use PUT to update it."})
-	case errors.Is(err, status.ErrForbidden):
-		writeJSON(w, http.StatusForbidden, map[string]string{"detail": "This API token belongs to another account."})
-	case errors.Is(err, status.ErrUnauthorized):
-		w.Header().Set("WWW-Authenticate", `Bearer realm="orderstatus"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"detail": "Authentication credentials were not provided or are invalid."})
+		return
+	case errors.As(err, &rl):
+		setRetryAfter(w, rl)
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"detail": "Too many verification attempts. Try again in " + strconv.Itoa(rl.RetryAfterMinutes()) + " minutes."})
+		return
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The client went away before the write ran; nothing was stored. 499 is the status
 		// proxies log for this; the client never sees it.
 		writeJSON(w, statusClientClosed, map[string]string{"detail": "The client closed the request; nothing was stored."})
-	default:
-		s.logger.ErrorContext(r.Context(), "request failed", "err", err, "request_id", requestIDOf(r))
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"detail": "Internal server error. Request id " + requestIDOf(r) + "."})
+		return
 	}
+	f, ok := classify(err)
+	if !ok {
+		s.logger.ErrorContext(r.Context(), "request failed", "err", err, "request_id", requestIDOf(r))
+		writeJSON(w, f.code, map[string]string{"detail": "Internal server error. Request id " + requestIDOf(r) + "."})
+		return
+	}
+	if f.code == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="orderstatus"`)
+	}
+	writeJSON(w, f.code, map[string]string{"detail": f.detail})
 }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {

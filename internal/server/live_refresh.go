@@ -40,7 +40,7 @@ var errUnchanged = errors.New("no new events")
 // refreshed reports whether res.Order was replaced by an order with new events; note is the
 // value for the X-Orderstatus-Live-Refresh header: refreshed, skipped-recent, unsupported,
 // failed-timeout or failed-error.
-func (s *Server) liveRefresh(ctx context.Context, res *auth.Resolution) (refreshed bool, note string) {
+func (s *Server) liveRefresh(ctx context.Context, res *auth.Grant) (refreshed bool, note string) {
 	ctx, cancel := context.WithTimeout(ctx, liveRefreshBudget)
 	defer cancel()
 	type fetch struct {
@@ -112,7 +112,8 @@ func (s *Server) liveRefresh(ctx context.Context, res *auth.Resolution) (refresh
 		})
 		switch {
 		case err == nil:
-			res.Order, refreshed = saved, true
+			res.Replace(saved)
+			refreshed = true
 		case errors.Is(err, errUnchanged):
 		case isTimeout(err) || ctx.Err() != nil:
 			s.logger.WarnContext(ctx, "live refresh: storing events failed", "order", res.Order.ID, "err", err)

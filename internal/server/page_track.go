@@ -82,8 +82,8 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.SearchPage(templates.SearchView{Page: page}))
 }
 
-// handleSearch finds an order by number and proves the shopper's right to see it with the
-// email or postal code, across every account (a shopper does not know account ids).
+// handleSearch finds an order by number in every account (a shopper does not know account
+// ids) and proves the shopper's right to see it with the email or postal code.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	ss := s.shopperSession(r)
 	lang := pageLang(r, ss, "")
@@ -98,73 +98,61 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnprocessableEntity, i18n.T(lang, "page.search_incomplete"))
 		return
 	}
-	accts, err := s.db.Accounts(r.Context())
-	if err != nil {
+	g, err := s.access.Search(r.Context(), number, email, postal, s.shopperCaller(r, ss))
+	var rl *auth.RateLimitError
+	switch {
+	case errors.As(err, &rl):
+		setRetryAfter(w, rl)
+		fail(http.StatusTooManyRequests, i18n.T(lang, "page.too_many_attempts", "minutes", strconv.Itoa(rl.RetryAfterMinutes())))
+		return
+	case errors.Is(err, status.ErrNotFound):
+		fail(http.StatusUnprocessableEntity, i18n.T(lang, "page.verify_failed"))
+		return
+	case err != nil:
 		s.pageFail(w, r, page, err)
 		return
 	}
-	var found []*auth.Resolution
-	for _, a := range accts {
-		req := status.InfoRequest{Lookup: status.Lookup{Kind: status.ByOrderNumber, Account: a.ID, Value: number}, ProofEmail: email, ProofPostal: postal}
-		res, err := s.resolver.Resolve(r.Context(), req, s.caller(r, nil))
-		var rl *auth.RateLimitError
-		switch {
-		case errors.As(err, &rl):
-			fail(http.StatusTooManyRequests, i18n.T(lang, "page.too_many_attempts", "minutes", minutes(rl)))
-			w.Header().Set("Retry-After", strconv.Itoa(int(rl.RetryAfter.Seconds())))
-			return
-		case errors.Is(err, status.ErrNotFound):
-			continue
-		case err != nil:
-			s.pageFail(w, r, page, err)
-			return
-		}
-		if res.Access.AtLeast(status.AccessShopper) {
-			found = append(found, res)
-		}
-	}
-	if len(found) == 0 {
+	if g.Level != status.AccessShopper {
 		fail(http.StatusUnprocessableEntity, i18n.T(lang, "page.verify_failed"))
 		return
 	}
-	for _, res := range found {
-		ss.Grant(res.Order.ID, s.now())
-	}
+	s.grantAndShow(w, r, ss, g, page)
+}
+
+// grantAndShow remembers a proved order in the browser and goes to its page, named by its
+// full identity (Post/Redirect/Get).
+func (s *Server) grantAndShow(w http.ResponseWriter, r *http.Request, ss shopperSession, g *auth.Grant, page templates.Page) {
+	ss.Grant(g.Order.ID, s.now())
 	if err := ss.Save(w, r); err != nil {
 		s.pageFail(w, r, page, err)
 		return
 	}
-	if len(found) == 1 {
-		o := found[0].Order
-		q := url.Values{"account": {strconv.FormatInt(o.Account, 10)}, "order_number": {o.OrderNumber}}
-		if o.ClientKey != "" {
-			q.Set("client_key", o.ClientKey)
-		}
-		http.Redirect(w, r, trackURL(q), http.StatusSeeOther)
-		return
-	}
-	var rows []templates.ChoiceRow
-	for _, res := range found {
-		rows = append(rows, s.choiceRow(res.Order, res.Account, lang))
-	}
-	s.render(w, r, http.StatusOK, templates.ChoosePage(templates.ChooseView{Page: page, Orders: rows}))
+	http.Redirect(w, r, orderURL(g.Order), http.StatusSeeOther)
 }
 
-func (s *Server) choiceRow(o *status.Order, a status.Account, lang string) templates.ChoiceRow {
-	q := url.Values{"account": {strconv.FormatInt(o.Account, 10)}, "order_number": {o.OrderNumber}}
-	if o.ClientKey != "" {
-		q.Set("client_key", o.ClientKey)
+// orderURL is the page of one order, named by its full identity.
+func orderURL(o *status.Order) string {
+	return trackURL(lookupValues(auth.OrderLookup(o)))
+}
+
+// lookupValues are the query parameters of a lookup.
+func lookupValues(l status.Lookup) url.Values {
+	q := url.Values{}
+	for k, v := range l.SignedParams() {
+		q.Set(k, v)
 	}
+	return q
+}
+
+// choiceRow is one public row of the chooser of an ambiguous lookup.
+func (s *Server) choiceRow(c auth.Choice, lang string) templates.ChoiceRow {
+	o := c.Order
 	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessPublic, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort})
-	row := templates.ChoiceRow{URL: trackURL(q), OrderNumber: o.OrderNumber + " · " + a.Name, Status: summarize(info, lang, s.now()).Headline}
+	row := templates.ChoiceRow{URL: orderURL(o), OrderNumber: o.OrderNumber + " · " + c.Account.Name, Status: summarize(info, lang, s.now()).Headline}
 	if ts, err := status.ParseTimestamp(o.OrderDate); err == nil {
 		row.Date = i18n.FormatDateShort(lang, ts)
 	}
 	return row
-}
-
-func minutes(rl *auth.RateLimitError) string {
-	return strconv.Itoa(int(rl.RetryAfter.Minutes() + 0.999))
 }
 
 // handleTrack is the shopper page. It takes the info API's parameters.
@@ -172,92 +160,98 @@ func (s *Server) handleTrack(w http.ResponseWriter, r *http.Request) {
 	s.showTrack(w, r, r.URL.Query(), "", http.StatusOK)
 }
 
-// showTrack resolves a lookup and renders the page, the verification form or an error page.
-// verifyError is shown in the verification form after a failed proof.
+// showTrack resolves a lookup and renders the page, the chooser of an ambiguous lookup, or an
+// error page. verifyError is shown in the verification form.
 func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values, verifyError string, okCode int) {
 	ss := s.shopperSession(r)
 	lang := pageLang(r, ss, "")
 	page := templates.Page{Lang: lang, Title: i18n.T(lang, "page.track_heading"), LangReturn: trackURL(q)}
 	req, err := status.ParseInfoRequest(q)
 	if err != nil {
-		s.render(w, r, http.StatusBadRequest, templates.ErrorPage(templates.ErrorView{Page: page,
-			Heading: i18n.T(lang, "page.bad_request_heading"), Message: i18n.T(lang, "page.bad_request")}))
+		s.pageError(w, r, page, q, err)
 		return
 	}
-	caller := s.caller(r, ss.Verified(s.now()))
-	caller.Token = "" // the page never acts on API tokens
-	res, err := s.resolver.Resolve(r.Context(), req, caller)
-	unlock := &templates.UnlockForm{Lookup: lookupHidden(q), Error: verifyError}
-	var rl *auth.RateLimitError
-	switch {
-	case errors.As(err, &rl):
-		w.Header().Set("Retry-After", strconv.Itoa(int(rl.RetryAfter.Seconds())))
-		s.render(w, r, http.StatusTooManyRequests, templates.ErrorPage(templates.ErrorView{Page: s.brandPage(page, res),
-			Heading: i18n.T(lang, "page.too_many_heading"), Message: i18n.T(lang, "page.too_many_attempts", "minutes", minutes(rl))}))
-		return
-	case errors.Is(err, auth.ErrExpired):
-		// Offer the verification form instead; the lookup without s still names the order.
-		uq := withoutSignature(q)
-		s.render(w, r, http.StatusGone, templates.ErrorPage(templates.ErrorView{Page: s.brandPage(page, res),
-			Heading: i18n.T(lang, "page.expired_heading"), Message: i18n.T(lang, "page.expired_link"),
-			Unlock: &templates.UnlockForm{Lookup: lookupHidden(uq)}}))
-		return
-	case errors.Is(err, status.ErrNotFound), errors.Is(err, auth.ErrPersonalLookup):
-		// Not found and not allowed look the same.
-		s.render(w, r, http.StatusNotFound, templates.ErrorPage(templates.ErrorView{Page: page,
-			Heading: i18n.T(lang, "page.not_found_heading"), Message: i18n.T(lang, "page.not_found")}))
-		return
-	case err != nil:
-		s.pageFail(w, r, page, err)
+	g, err := s.access.Resolve(r.Context(), req, s.shopperCaller(r, ss))
+	if err != nil {
+		s.pageError(w, r, page, q, err)
 		return
 	}
-	lang = pageLang(r, ss, res.Order.LanguageISO2)
+	lang = pageLang(r, ss, g.Order.LanguageISO2)
 	page.Lang = lang
-	page.Title = i18n.T(lang, "page.title", "number", res.Order.OrderNumber)
-	page.Shop = s.shopOf(res.Account)
-	if res.Hidden {
-		s.render(w, r, okCode, templates.ErrorPage(templates.ErrorView{Page: page,
-			Heading: i18n.T(lang, "page.verify_heading"), Message: i18n.T(lang, "access.public_note"), Unlock: unlock}))
-		return
-	}
-	// A verified shopper whose lookup matched several orders chooses one.
-	if len(res.Matches) > 1 && res.Access.AtLeast(status.AccessShopper) && req.Lookup.Kind != status.ByOrderNumber {
-		var rows []templates.ChoiceRow
-		for _, id := range res.Matches {
-			o, err := s.db.Order(r.Context(), id)
-			if err != nil {
-				s.pageFail(w, r, page, err)
-				return
-			}
-			ss.Grant(o.ID, s.now())
-			rows = append(rows, s.choiceRow(o, res.Account, lang))
-		}
-		if err := ss.Save(w, r); err != nil {
+	page.Title = i18n.T(lang, "page.title", "number", g.Order.OrderNumber)
+	page.Shop = s.shopOf(g.Account)
+	if g.Ambiguous {
+		// Several orders match: each is listed at the public level; its own page asks for
+		// the proof that names it.
+		choices, err := s.access.Choices(r.Context(), g)
+		if err != nil {
 			s.pageFail(w, r, page, err)
 			return
 		}
+		rows := make([]templates.ChoiceRow, 0, len(choices))
+		for _, c := range choices {
+			rows = append(rows, s.choiceRow(c, lang))
+		}
+		page.Shop = nil // the matches may belong to several shops
 		s.render(w, r, okCode, templates.ChoosePage(templates.ChooseView{Page: page, Orders: rows}))
 		return
 	}
 	notice := ""
 	if req.LiveRefresh {
 		// Bounded by the carrier budget; on failure the page shows the stored events.
-		_, note := s.liveRefresh(r.Context(), res)
+		_, note := s.liveRefresh(r.Context(), g)
 		w.Header().Set(liveRefreshHeader, note)
 		if strings.HasPrefix(note, "failed") {
 			notice = i18n.T(lang, "page.live_refresh_failed")
 		}
 	}
-	opt := s.infoOptions(res, req, lang)
-	info := status.BuildInfo(res.Order, opt)
+	opt := s.infoOptions(g, req, lang)
+	info := status.BuildInfo(g.Order, opt)
 	v := trackView(page, info, s.now())
 	v.Notice = notice
 	v.Lookup = lookupHidden(q)
 	v.FeedbackThanks = q.Get("feedback") == "thanks"
-	if res.Access == status.AccessPublic {
-		v.Unlock = unlock
+	if g.Level == status.AccessPublic {
+		v.Unlock = &templates.UnlockForm{Lookup: lookupHidden(q), Error: verifyError}
 	}
 	s.render(w, r, okCode, templates.TrackPage(v))
+}
+
+// shopperCaller describes a page request: the browser's proved orders and its address. The
+// page never acts on API tokens.
+func (s *Server) shopperCaller(r *http.Request, ss shopperSession) auth.Caller {
+	return auth.Caller{ClientAddr: clientAddr(r), Grants: ss.Grants()}
+}
+
+// pageError is the shopper page's error mapper, driven by the failure table. Not found and
+// not allowed render the same page, with the verification form: an account whose public
+// view is "none" shows nothing else to anonymous visitors.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, page templates.Page, q url.Values, err error) {
+	lang := page.Lang
+	var rl *auth.RateLimitError
+	var verr *status.ValidationError
+	switch {
+	case errors.As(err, &rl):
+		setRetryAfter(w, rl)
+		s.render(w, r, http.StatusTooManyRequests, templates.ErrorPage(templates.ErrorView{Page: page,
+			Heading: i18n.T(lang, "page.too_many_heading"), Message: i18n.T(lang, "page.too_many_attempts", "minutes", strconv.Itoa(rl.RetryAfterMinutes()))}))
+		return
+	case errors.As(err, &verr):
+		s.render(w, r, http.StatusBadRequest, templates.ErrorPage(templates.ErrorView{Page: page,
+			Heading: i18n.T(lang, "page.bad_request_heading"), Message: i18n.T(lang, "page.bad_request")}))
+		return
+	}
+	f, ok := classify(err)
+	if !ok {
+		s.pageFail(w, r, page, err)
+		return
+	}
+	v := templates.ErrorView{Page: page, Heading: i18n.T(lang, f.heading), Message: i18n.T(lang, f.message)}
+	uq := withoutSignature(q)
+	if uq.Get("recipient_email") == "" && uq.Get("customer_number") == "" && len(uq) > 0 {
+		v.Unlock = &templates.UnlockForm{Lookup: lookupHidden(uq)}
+	}
+	s.render(w, r, f.pageCode, templates.ErrorPage(v))
 }
 
 func withoutSignature(q url.Values) url.Values {
@@ -268,14 +262,6 @@ func withoutSignature(q url.Values) url.Values {
 		}
 	}
 	return out
-}
-
-// brandPage adds the shop's branding when the resolver found the order.
-func (s *Server) brandPage(p templates.Page, res *auth.Resolution) templates.Page {
-	if res != nil {
-		p.Shop = s.shopOf(res.Account)
-	}
-	return p
 }
 
 // formLookup reads the lookup parameters a page form resubmits.
@@ -294,7 +280,8 @@ func formLookup(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
 }
 
 // handleVerify checks an email or postal code proof; on success the session remembers the
-// order for 30 days and the shopper goes back to the page (Post/Redirect/Get).
+// order it proved for 30 days and the shopper goes to that order's page (Post/Redirect/Get).
+// A wrong proof and an order that does not exist (or is not shown) get the same answer.
 func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 	q, ok := formLookup(w, r)
 	if !ok {
@@ -304,42 +291,37 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 	postal := strings.TrimSpace(r.PostForm.Get("recipient_postal_code"))
 	ss := s.shopperSession(r)
 	lang := pageLang(r, ss, "")
+	page := templates.Page{Lang: lang, Title: i18n.T(lang, "page.verify_heading"), LangReturn: trackURL(q)}
+	uq := withoutSignature(q)
+	failed := func(msg string) {
+		s.render(w, r, http.StatusUnprocessableEntity, templates.ErrorPage(templates.ErrorView{Page: page,
+			Heading: i18n.T(lang, "page.verify_heading"), Message: i18n.T(lang, "page.verify_intro"),
+			Unlock: &templates.UnlockForm{Lookup: lookupHidden(uq), Error: msg}}))
+	}
 	if email == "" && postal == "" {
-		s.showTrack(w, r, q, i18n.T(lang, "page.verify_missing"), http.StatusUnprocessableEntity)
+		failed(i18n.T(lang, "page.verify_missing"))
 		return
 	}
-	req, err := status.ParseInfoRequest(q)
+	req, err := status.ParseInfoRequest(uq)
 	if err != nil {
-		s.showTrack(w, r, q, "", http.StatusBadRequest)
+		s.pageError(w, r, page, q, err)
 		return
 	}
-	req.Signature, req.Expires = "", ""
 	req.ProofEmail, req.ProofPostal = email, postal
-	res, err := s.resolver.Resolve(r.Context(), req, s.caller(r, nil))
-	var rl *auth.RateLimitError
+	g, err := s.access.Resolve(r.Context(), req, auth.Caller{ClientAddr: clientAddr(r)})
 	switch {
-	case errors.As(err, &rl):
-		w.Header().Set("Retry-After", strconv.Itoa(int(rl.RetryAfter.Seconds())))
-		s.showTrack(w, r, q, i18n.T(lang, "page.too_many_attempts", "minutes", minutes(rl)), http.StatusTooManyRequests)
-		return
 	case errors.Is(err, status.ErrNotFound), errors.Is(err, auth.ErrPersonalLookup):
-		// One generic message whether the order or the proof is wrong.
-		s.showTrack(w, r, q, i18n.T(lang, "page.verify_failed"), http.StatusUnprocessableEntity)
+		failed(i18n.T(lang, "page.verify_failed"))
 		return
 	case err != nil:
-		s.pageFail(w, r, templates.Page{Lang: lang, Title: i18n.T(lang, "page.track_heading")}, err)
+		s.pageError(w, r, page, q, err)
 		return
 	}
-	if !res.Access.AtLeast(status.AccessShopper) {
-		s.showTrack(w, r, withoutSignature(q), i18n.T(lang, "page.verify_failed"), http.StatusUnprocessableEntity)
+	if g.Level != status.AccessShopper {
+		failed(i18n.T(lang, "page.verify_failed"))
 		return
 	}
-	ss.Grant(res.Order.ID, s.now())
-	if err := ss.Save(w, r); err != nil {
-		s.pageFail(w, r, templates.Page{Lang: lang}, err)
-		return
-	}
-	http.Redirect(w, r, trackURL(withoutSignature(q)), http.StatusSeeOther)
+	s.grantAndShow(w, r, ss, g, page)
 }
 
 // handleFeedback stores a shopper's thumbs up or down on a delivered parcel.
@@ -355,13 +337,13 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 		s.showTrack(w, r, q, "", http.StatusBadRequest)
 		return
 	}
-	res, err := s.resolver.Resolve(r.Context(), req, s.caller(r, ss.Verified(s.now())))
-	if err != nil || !res.Access.AtLeast(status.AccessShopper) {
+	g, err := s.access.Resolve(r.Context(), req, s.shopperCaller(r, ss))
+	if err != nil || !g.Level.AtLeast(status.AccessShopper) {
 		s.showTrack(w, r, q, "", http.StatusForbidden)
 		return
 	}
 	tid := r.PostForm.Get("parcel")
-	if res.Order.Tracking(tid) == nil {
+	if g.Order.Tracking(tid) == nil {
 		s.showTrack(w, r, q, "", http.StatusBadRequest)
 		return
 	}
@@ -369,7 +351,7 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 	if topic != "communication" {
 		topic = "delivery"
 	}
-	if err := s.db.AddFeedback(r.Context(), res.Order.ID, tid, topic, vote, s.now()); err != nil {
+	if err := s.db.AddFeedback(r.Context(), g.Order.ID, tid, topic, vote, s.now()); err != nil {
 		s.pageFail(w, r, templates.Page{Lang: pageLang(r, ss, "")}, err)
 		return
 	}

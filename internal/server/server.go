@@ -40,7 +40,7 @@ type Server struct {
 	logger   *slog.Logger
 	now      func() time.Time
 	ingest   *status.Ingest
-	resolver *auth.Resolver
+	access   *auth.Service
 	sessions *sessions.CookieStore
 	// csrf refuses cross-site form posts (Sec-Fetch-Site / Origin checks of the standard
 	// library); it wraps every form route.
@@ -55,7 +55,7 @@ func New(cfg Config, db *sqlite.DB, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: db, logger: logger, now: time.Now}
 	clock := func() time.Time { return s.now() }
 	s.ingest = &status.Ingest{Store: db, Now: clock, CheckCallbackURL: s.checkCallbackURL}
-	s.resolver = &auth.Resolver{Store: db, Limits: db, Now: clock}
+	s.access = &auth.Service{Store: db, Limits: db, Now: clock}
 	store, err := newSessionStore(context.Background(), db, secureCookies(cfg.BaseURL))
 	if err != nil {
 		return nil, fmt.Errorf("session keys: %w", err)

@@ -9,16 +9,14 @@ import (
 	"time"
 
 	"github.com/gorilla/sessions"
+
+	"github.com/orderstatus/orderstatus/internal/auth"
 )
 
 // Cookie names. Shopper and staff sessions are separate cookies with separate lifetimes.
 const (
 	shopperCookie = "os_shopper"
 	staffCookie   = "os_staff"
-	// shopperGrantTTL is how long a verified order stays unlocked for a browser.
-	shopperGrantTTL = 30 * 24 * time.Hour
-	// maxGrants bounds the orders one shopper cookie remembers (cookies are small).
-	maxGrants = 20
 )
 
 func init() {
@@ -42,8 +40,8 @@ func newSessionStore(ctx context.Context, settings interface {
 		return nil, err
 	}
 	store := sessions.NewCookieStore(keys[:32], keys[32:64])
-	store.Options = &sessions.Options{Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode, MaxAge: int(shopperGrantTTL.Seconds())}
-	store.MaxAge(int(shopperGrantTTL.Seconds()))
+	store.Options = &sessions.Options{Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode, MaxAge: int(auth.GrantTTL.Seconds())}
+	store.MaxAge(int(auth.GrantTTL.Seconds()))
 	return store, nil
 }
 
@@ -61,37 +59,15 @@ func (s *Server) shopperSession(r *http.Request) shopperSession {
 	return shopperSession{sess}
 }
 
-// Verified reports whether this browser verified the order within the last 30 days.
-func (ss shopperSession) Verified(now time.Time) func(orderID string) bool {
-	return func(orderID string) bool {
-		grants, _ := ss.s.Values["grants"].(map[string]int64)
-		at, ok := grants[orderID]
-		return ok && now.Sub(time.Unix(at, 0)) < shopperGrantTTL
-	}
+// Grants returns the orders this browser proved (auth decides what they unlock).
+func (ss shopperSession) Grants() auth.Grants {
+	g, _ := ss.s.Values["grants"].(map[string]int64)
+	return g
 }
 
-// Grant remembers a verified order, dropping expired and the oldest grants beyond maxGrants.
+// Grant remembers a proved order (auth.Grants bounds how many and for how long).
 func (ss shopperSession) Grant(orderID string, now time.Time) {
-	grants, _ := ss.s.Values["grants"].(map[string]int64)
-	if grants == nil {
-		grants = map[string]int64{}
-	}
-	for id, at := range grants {
-		if now.Sub(time.Unix(at, 0)) >= shopperGrantTTL {
-			delete(grants, id)
-		}
-	}
-	for len(grants) >= maxGrants {
-		oldest, oldestAt := "", int64(1<<62)
-		for id, at := range grants {
-			if at < oldestAt {
-				oldest, oldestAt = id, at
-			}
-		}
-		delete(grants, oldest)
-	}
-	grants[orderID] = now.Unix()
-	ss.s.Values["grants"] = grants
+	ss.s.Values["grants"] = map[string]int64(ss.Grants().With(orderID, now))
 }
 
 // Lang returns the language chosen in the switcher, or "".

@@ -27,8 +27,7 @@ const DefaultWidgetWidth = 600
 // and builds the email snippet: a link to the page around the widget image, with the status
 // in the alt text. ttl 0 means links that do not expire.
 func BuildEmailLinks(base string, acct status.Account, o *status.Order, lang string, ttl time.Duration, now time.Time) EmailLinks {
-	l := status.Lookup{Kind: status.ByOrderNumber, Account: acct.ID, Value: o.OrderNumber, ClientKey: o.ClientKey}
-	q := auth.SignedQuery(acct, l, ttl, now)
+	q := auth.SignedQuery(acct, auth.OrderLookup(o), ttl, now)
 	if lang == "" {
 		lang = i18n.Match(o.LanguageISO2, acct.Language)
 	}

@@ -67,7 +67,7 @@ func (s *Server) handleSupportLogin(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, templates.SupportLoginPage(v))
 		return
 	}
-	u, err := s.staffAuth().Login(r.Context(), email, password, s.caller(r, nil).ClientAddr)
+	u, err := s.staffAuth().Login(r.Context(), email, password, clientAddr(r))
 	var lim *auth.LoginLimitError
 	switch {
 	case errors.As(err, &lim):
@@ -112,27 +112,12 @@ func (s *Server) handleSupportLogout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/support/login", http.StatusSeeOther)
 }
 
-// visibleAccounts returns the accounts u may see, by id.
-func (s *Server) visibleAccounts(r *http.Request, u auth.StaffUser) ([]status.Account, error) {
-	all, err := s.db.Accounts(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, a := range all {
-		if u.CanSee(a.ID) {
-			out = append(out, a)
-		}
-	}
-	return out, nil
-}
-
 // handleSupportSearch is the search page: the box, and for a query the matching orders of
 // the accounts the user may see. Every search is written to the audit log before it runs.
 func (s *Server) handleSupportSearch(w http.ResponseWriter, r *http.Request) {
 	u := staffOf(r)
 	q := r.URL.Query()
-	accounts, err := s.visibleAccounts(r, u)
+	accounts, err := s.access.StaffAccounts(r.Context(), u)
 	if err != nil {
 		s.supportFail(w, r, err)
 		return
@@ -183,8 +168,8 @@ func (s *Server) handleSupportSearch(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleSupportOrder(w http.ResponseWriter, r *http.Request) {
 	u := staffOf(r)
 	ctx := r.Context()
-	o, err := s.db.Order(ctx, chi.URLParam(r, "id"))
-	if errors.Is(err, status.ErrNotFound) || (err == nil && !u.CanSee(o.Account)) {
+	g, err := s.access.StaffOrder(ctx, u, chi.URLParam(r, "id"))
+	if errors.Is(err, status.ErrNotFound) {
 		s.supportNotFound(w, r)
 		return
 	}
@@ -192,12 +177,8 @@ func (s *Server) handleSupportOrder(w http.ResponseWriter, r *http.Request) {
 		s.supportFail(w, r, err)
 		return
 	}
+	o, acct := g.Order, g.Account
 	if err := s.db.AddAudit(ctx, auth.AuditEntry{UserID: u.ID, UserEmail: u.Email, Action: auth.AuditView, OrderID: o.ID, AccountID: o.Account}); err != nil {
-		s.supportFail(w, r, err)
-		return
-	}
-	acct, err := s.db.Account(ctx, o.Account)
-	if err != nil {
 		s.supportFail(w, r, err)
 		return
 	}

@@ -3,7 +3,6 @@ package server
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -82,9 +81,10 @@ func (s *Server) widgetFallback(w http.ResponseWriter, r *http.Request, p widget
 	w.Write(png)
 }
 
-// widgetResolve resolves a widget request. Callers without a token must hold a valid s; the
-// reason names why not, for the fallback header.
-func (s *Server) widgetResolve(r *http.Request) (*auth.Resolution, status.InfoRequest, widgetParams, string, error) {
+// widgetResolve resolves a widget request. Callers without a token must hold a valid s for
+// exactly one order; reason is the fallback header's reason when they do not, the same
+// whether the order exists or not.
+func (s *Server) widgetResolve(r *http.Request) (*auth.Grant, status.InfoRequest, widgetParams, string, error) {
 	q := r.URL.Query()
 	p, perr := parseWidgetParams(q)
 	req, err := status.ParseInfoRequest(q)
@@ -94,23 +94,15 @@ func (s *Server) widgetResolve(r *http.Request) (*auth.Resolution, status.InfoRe
 	if err != nil {
 		return nil, req, p, "bad-request", err
 	}
-	res, err := s.resolver.Resolve(r.Context(), req, s.caller(r, nil))
-	switch {
-	case errors.Is(err, auth.ErrExpired):
-		return nil, req, p, "expired", err
-	case errors.Is(err, status.ErrNotFound), errors.Is(err, auth.ErrPersonalLookup):
-		return nil, req, p, "not-found", err
-	case err != nil:
-		return nil, req, p, "error", err
+	g, err := s.access.Resolve(r.Context(), req, s.caller(r))
+	if err == nil && g.By != "token" && g.By != "signature" {
+		err = auth.ErrBadSignature
 	}
-	if !res.Access.AtLeast(status.AccessShopper) || res.GrantedBy == "proof" {
-		reason := "invalid-signature"
-		if req.Signature == "" {
-			reason = "unsigned"
-		}
-		return nil, req, p, reason, auth.ErrBadSignature
+	if err != nil {
+		f, _ := classify(err)
+		return nil, req, p, f.widget, err
 	}
-	return res, req, p, "", nil
+	return g, req, p, "", nil
 }
 
 func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
@@ -118,7 +110,7 @@ func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
 	res, req, p, reason, err := s.widgetResolve(r)
 	if err != nil {
 		if hasToken {
-			s.resolveFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		s.widgetFallback(w, r, p, reason)
@@ -210,7 +202,7 @@ func (s *Server) handleWidgetAlt(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if err != nil {
 		if hasToken {
-			s.resolveFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		lang := i18n.Match(p.lang)

@@ -40,10 +40,15 @@ func lookupQuery(l status.Lookup, limit int) (string, []any, error) {
 	var args []any
 	switch l.Kind {
 	case status.ByOrderNumber:
-		if l.ClientKey != "" {
+		switch {
+		case l.Account == 0:
+			// The shopper search: one number, every account.
+			query = `SELECT o.id FROM orders o INDEXED BY orders_by_number_any WHERE o.order_number = ?` + recent
+			args = []any{l.Value}
+		case l.ClientKey != "":
 			query = `SELECT o.id FROM orders o INDEXED BY orders_by_number WHERE o.account_id = ? AND o.order_number = ? AND o.client_key = ?` + recent
 			args = []any{l.Account, l.Value, l.ClientKey}
-		} else {
+		default:
 			query = `SELECT o.id FROM orders o INDEXED BY orders_by_number WHERE o.account_id = ? AND o.order_number = ?` + recent
 			args = []any{l.Account, l.Value}
 		}
@@ -59,7 +64,7 @@ func lookupQuery(l status.Lookup, limit int) (string, []any, error) {
 		query = `SELECT o.id FROM trackings t JOIN orders o ON o.seq = t.order_seq WHERE t.tracking_number = ? AND t.courier = ?`
 		args = []any{l.Value, strings.ToLower(l.Courier)}
 		if l.Account != 0 {
-			query += ` AND o.account_id = ?`
+			query += ` AND t.account_id = ?`
 			args = append(args, l.Account)
 		}
 		query += recent

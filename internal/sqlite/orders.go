@@ -418,27 +418,29 @@ func isUnique(err error, columns string) bool {
 }
 
 // FindTracking implements status.Store.
-func (s *DB) FindTracking(ctx context.Context, courier, number string) (string, string, error) {
+func (s *DB) FindTracking(ctx context.Context, account int64, courier, number string) (string, string, error) {
 	var oid, tid string
-	err := s.db.QueryRowContext(ctx, `SELECT o.id, t.id FROM trackings t JOIN orders o ON o.seq = t.order_seq WHERE t.tracking_number = ? AND t.courier = ?`,
-		number, strings.ToLower(courier)).Scan(&oid, &tid)
+	err := s.db.QueryRowContext(ctx, `SELECT o.id, t.id FROM trackings t INDEXED BY trackings_by_account_number JOIN orders o ON o.seq = t.order_seq
+		WHERE t.account_id = ? AND t.courier = ? AND t.tracking_number = ?`,
+		account, strings.ToLower(courier), number).Scan(&oid, &tid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", status.ErrNotFound
 	}
 	return oid, tid, err
 }
 
-// trackingConflicts reports trackings of o that already belong to another order, with one
-// query for all of them.
+// trackingConflicts reports trackings of o that already belong to another order of the same
+// account, with one query for all of them. Other accounts' trackings are never looked at:
+// tracking numbers are unique per account and courier.
 func trackingConflicts(ctx context.Context, tx querier, o *status.Order, e *status.ValidationError) error {
 	if len(o.Trackings) == 0 {
 		return nil
 	}
 	var q strings.Builder
 	args := make([]any, 0, 2*len(o.Trackings)+1)
-	q.WriteString(`SELECT t.tracking_number, t.courier, o.order_number, o.account_id FROM trackings t JOIN orders o ON o.seq = t.order_seq
-		WHERE o.id <> ? AND (t.tracking_number, t.courier) IN (VALUES `)
-	args = append(args, o.ID)
+	q.WriteString(`SELECT t.tracking_number, t.courier, o.order_number FROM trackings t JOIN orders o ON o.seq = t.order_seq
+		WHERE t.account_id = ? AND o.id <> ? AND (t.tracking_number, t.courier) IN (VALUES `)
+	args = append(args, o.Account, o.ID)
 	for i, t := range o.Trackings {
 		if i > 0 {
 			q.WriteString(", ")
@@ -454,8 +456,7 @@ func trackingConflicts(ctx context.Context, tx querier, o *status.Order, e *stat
 	defer rows.Close()
 	for rows.Next() {
 		var number, courier, otherOrder string
-		var otherAccount int64
-		if err := rows.Scan(&number, &courier, &otherOrder, &otherAccount); err != nil {
+		if err := rows.Scan(&number, &courier, &otherOrder); err != nil {
 			return err
 		}
 		for i, t := range o.Trackings {
@@ -463,11 +464,7 @@ func trackingConflicts(ctx context.Context, tx querier, o *status.Order, e *stat
 				continue
 			}
 			attr := fmt.Sprintf("trackings[%d].tracking_number", i)
-			if otherAccount == o.Account {
-				e.Add("unique", attr, "Tracking %s of %s already belongs to order %s.", number, courier, otherOrder)
-			} else {
-				e.Add("unique", attr, "Tracking %s of %s already belongs to an order of another account.", number, courier)
-			}
+			e.Add("unique", attr, "Tracking %s of %s already belongs to order %s.", number, courier, otherOrder)
 		}
 	}
 	return rows.Err()

@@ -5,45 +5,82 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"github.com/orderstatus/orderstatus/internal/auth"
 )
 
-// Failures returns the failures recorded for key in the current window and when the window
-// ends. An expired window counts as empty.
-func (s *DB) Failures(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
+// TakeAttempts implements auth.LimitStore. It runs as one immediate transaction, which SQLite
+// serialises with every other writer: concurrent callers cannot both see the last free
+// attempt, so a burst of N proofs takes at most the limit.
+func (s *DB) TakeAttempts(ctx context.Context, limits []auth.Limit, now time.Time) (time.Duration, error) {
+	var wait time.Duration
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		counts := make([]int, len(limits))
+		for i, l := range limits {
+			n, reset, err := attemptsIn(ctx, tx, l, now)
+			if err != nil {
+				return err
+			}
+			counts[i] = n
+			if n >= l.Max {
+				wait = max(wait, reset.Sub(now), time.Second)
+			}
+		}
+		if wait > 0 {
+			return nil // refused: nothing is counted
+		}
+		ts := now.UTC().Format(time.RFC3339Nano)
+		for i, l := range limits {
+			var err error
+			if counts[i] == 0 {
+				_, err = tx.ExecContext(ctx, `INSERT INTO rate_limits (key, window_start, failures) VALUES (?, ?, 1)
+					ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start, failures = 1`, l.Key, ts)
+			} else {
+				_, err = tx.ExecContext(ctx, `UPDATE rate_limits SET failures = failures + 1 WHERE key = ?`, l.Key)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return wait, err
+}
+
+// ReturnAttempts implements auth.LimitStore: it gives back one attempt per key, in the same
+// window it was taken in.
+func (s *DB) ReturnAttempts(ctx context.Context, limits []auth.Limit, now time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, l := range limits {
+			if n, _, err := attemptsIn(ctx, tx, l, now); err != nil || n == 0 {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE rate_limits SET failures = failures - 1 WHERE key = ? AND failures > 0`, l.Key); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// attemptsIn returns the attempts counted for a limit's key in its current window and when
+// that window ends. An ended window counts as empty.
+func attemptsIn(ctx context.Context, tx *sql.Tx, l auth.Limit, now time.Time) (int, time.Time, error) {
 	var start string
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT window_start, failures FROM rate_limits WHERE key = ?`, key).Scan(&start, &n)
+	err := tx.QueryRowContext(ctx, `SELECT window_start, failures FROM rate_limits WHERE key = ?`, l.Key).Scan(&start, &n)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, now.Add(window), nil
+		return 0, now.Add(l.Window), nil
 	}
 	if err != nil {
 		return 0, time.Time{}, err
 	}
 	ws, err := time.Parse(time.RFC3339Nano, start)
-	if err != nil || now.Sub(ws) >= window {
-		return 0, now.Add(window), nil
+	if err != nil || now.Sub(ws) >= l.Window {
+		return 0, now.Add(l.Window), nil
 	}
-	return n, ws.Add(window), nil
-}
-
-// AddFailure records a failure for key, starting a new window when the last one has ended.
-func (s *DB) AddFailure(ctx context.Context, key string, window time.Duration, now time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		var start string
-		err := tx.QueryRowContext(ctx, `SELECT window_start FROM rate_limits WHERE key = ?`, key).Scan(&start)
-		ts := now.UTC().Format(time.RFC3339Nano)
-		if errors.Is(err, sql.ErrNoRows) {
-			_, err = tx.ExecContext(ctx, `INSERT INTO rate_limits (key, window_start, failures) VALUES (?, ?, 1)`, key, ts)
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		if ws, perr := time.Parse(time.RFC3339Nano, start); perr != nil || now.Sub(ws) >= window {
-			_, err = tx.ExecContext(ctx, `UPDATE rate_limits SET window_start = ?, failures = 1 WHERE key = ?`, ts, key)
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE rate_limits SET failures = failures + 1 WHERE key = ?`, key)
-		return err
-	})
+	return n, ws.Add(l.Window), nil
 }

@@ -129,16 +129,9 @@ type trackingRef struct{ orderID, trackingID string }
 func (in *Ingest) resolveTracking(ctx context.Context, acct Account, ev EventInput) (trackingRef, error) {
 	var r trackingRef
 	if ev.Courier != "" && ev.TrackingNumber != "" {
-		oid, tid, err := in.Store.FindTracking(ctx, ev.Courier, ev.TrackingNumber)
+		oid, tid, err := in.Store.FindTracking(ctx, acct.ID, ev.Courier, ev.TrackingNumber)
 		if err != nil {
 			return r, err
-		}
-		o, err := in.Store.Order(ctx, oid)
-		if err != nil {
-			return r, err
-		}
-		if o.Account != acct.ID {
-			return r, ErrNotFound
 		}
 		return trackingRef{oid, tid}, nil
 	}

@@ -32,8 +32,9 @@ type Store interface {
 	FindOrderIDs(ctx context.Context, l Lookup, limit int) ([]string, error)
 	// CursorOf returns an order's position in an ordering, for pagination links.
 	CursorOf(ctx context.Context, o *Order, ordering string) (Cursor, error)
-	// FindTracking returns the order and tracking ids of a courier's tracking number.
-	FindTracking(ctx context.Context, courier, trackingNumber string) (orderID, trackingID string, err error)
+	// FindTracking returns the order and tracking ids of a courier's tracking number in one
+	// account (tracking numbers are unique per account and courier).
+	FindTracking(ctx context.Context, account int64, courier, trackingNumber string) (orderID, trackingID string, err error)
 }
 
 // PageRequest asks for one page of orders after (or before) a cursor position.
