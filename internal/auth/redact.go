@@ -16,7 +16,7 @@ import (
 //     cash amounts and the free text of carriers and the shop are shown.
 //   - public: the status only. No personal data, no amounts, and no free text written by a
 //     carrier or a shop (status details, delivery extra info, the carrier's status text,
-//     notes, the cancellation reason, pickup point names and addresses); the status table's
+//     notes, pickup point names and addresses); the status table's
 //     own texts remain. Checkpoint locations are kept for hub and transit scans, but from the
 //     first "out for delivery" (or later) event on only the country is kept, since last-mile
 //     locations tell where the shopper lives.
@@ -39,7 +39,7 @@ func Redact(o *status.Order, level status.Access) *status.Order {
 	r.RecipientEmail, r.RecipientName, r.CustomerNumber, r.InvoiceNumber = "", "", "", ""
 	r.PaymentMethod, r.PaymentState, r.PaymentDetails = "", "", nil
 	r.OrderAmountTotal, r.TaxAmount, r.NetAmount, r.DiscountAmount = "", "", "", ""
-	r.COD, r.Notes, r.CancellationReason, r.Tags = nil, "", "", nil
+	r.COD, r.Notes, r.Tags = nil, "", nil
 	r.ExternalOrderID, r.ExternalReference = "", ""
 	for i := range r.Trackings {
 		t := &r.Trackings[i]
