@@ -170,3 +170,24 @@ func TestImportKeepsFileOrderPerOrder(t *testing.T) {
 		}
 	}
 }
+
+// A link names one order: its full identity, client key included, whatever lookup the
+// command was given; a lookup that matches several orders is refused.
+func TestLinkSignsTheOrdersFullIdentity(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "l.db")
+	runCmd(t, db, "", "account", "add", "--name", "Shop", "--id", "1001")
+	file := filepath.Join(dir, "o.jsonl")
+	os.WriteFile(file, []byte(`{"account":1001,"order_number":"CK-1","client_key":"shop-a","recipient_email":"a@example.com","trackings":[{"courier":"ups","tracking_number":"1ZA"}]}`+"\n"+
+		`{"account":1001,"order_number":"CK-1","client_key":"shop-b","recipient_email":"b@example.com","trackings":[{"courier":"ups","tracking_number":"1ZB"}]}`+"\n"), 0o644)
+	if _, stderr, err := runCmd(t, db, "", "import", file); err != nil {
+		t.Fatal(err, stderr)
+	}
+	if _, _, err := runCmd(t, db, "", "link", "--account", "1001", "order_number=CK-1"); err == nil || !strings.Contains(err.Error(), "2 orders match") {
+		t.Errorf("an ambiguous lookup must be refused: %v", err)
+	}
+	out, _, err := runCmd(t, db, "", "link", "--account", "1001", "tracking_number=1ZB", "courier=ups")
+	if err != nil || !strings.Contains(out, "client_key=shop-b") || !strings.Contains(out, "order_number=CK-1") || strings.Contains(out, "tracking_number") {
+		t.Errorf("link by tracking number must sign the order's identity: %q %v", out, err)
+	}
+}
