@@ -99,24 +99,35 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g, err := s.access.Search(r.Context(), number, email, postal, s.shopperCaller(r, ss))
+	if err == nil && g.Level != status.AccessShopper {
+		err = errProofRefused
+	}
+	if err != nil {
+		s.proofError(w, r, page, err, fail)
+		return
+	}
+	s.grantAndShow(w, r, ss, g, page)
+}
+
+// errProofRefused: a proof matched no order of the lookup (or several).
+var errProofRefused = errors.New("proof refused")
+
+// proofError is the error mapper of the forms that prove an order (search, verification):
+// a wrong proof, an order that does not exist and one that is not shown get one answer,
+// 422 with the same message; too many attempts a 429 with Retry-After; everything else goes
+// to the page's mapper. show re-renders the form with a status and a message.
+func (s *Server) proofError(w http.ResponseWriter, r *http.Request, page templates.Page, err error, show func(code int, msg string)) {
+	lang := page.Lang
 	var rl *auth.RateLimitError
 	switch {
 	case errors.As(err, &rl):
 		setRetryAfter(w, rl)
-		fail(http.StatusTooManyRequests, i18n.T(lang, "page.too_many_attempts", "minutes", strconv.Itoa(rl.RetryAfterMinutes())))
-		return
-	case errors.Is(err, status.ErrNotFound):
-		fail(http.StatusUnprocessableEntity, i18n.T(lang, "page.verify_failed"))
-		return
-	case err != nil:
-		s.pageFail(w, r, page, err)
-		return
+		show(http.StatusTooManyRequests, i18n.T(lang, "page.too_many_attempts", "minutes", strconv.Itoa(rl.RetryAfterMinutes())))
+	case errors.Is(err, errProofRefused), errors.Is(err, status.ErrNotFound), errors.Is(err, auth.ErrPersonalLookup):
+		show(http.StatusUnprocessableEntity, i18n.T(lang, "page.verify_failed"))
+	default:
+		s.pageError(w, r, page, nil, err)
 	}
-	if g.Level != status.AccessShopper {
-		fail(http.StatusUnprocessableEntity, i18n.T(lang, "page.verify_failed"))
-		return
-	}
-	s.grantAndShow(w, r, ss, g, page)
 }
 
 // grantAndShow remembers a proved order in the browser and goes to its page, named by its
@@ -293,13 +304,13 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(r, ss, "")
 	page := templates.Page{Lang: lang, Title: i18n.T(lang, "page.verify_heading"), LangReturn: trackURL(q)}
 	uq := withoutSignature(q)
-	failed := func(msg string) {
-		s.render(w, r, http.StatusUnprocessableEntity, templates.ErrorPage(templates.ErrorView{Page: page,
+	show := func(code int, msg string) {
+		s.render(w, r, code, templates.ErrorPage(templates.ErrorView{Page: page,
 			Heading: i18n.T(lang, "page.verify_heading"), Message: i18n.T(lang, "page.verify_intro"),
 			Unlock: &templates.UnlockForm{Lookup: lookupHidden(uq), Error: msg}}))
 	}
 	if email == "" && postal == "" {
-		failed(i18n.T(lang, "page.verify_missing"))
+		show(http.StatusUnprocessableEntity, i18n.T(lang, "page.verify_missing"))
 		return
 	}
 	req, err := status.ParseInfoRequest(uq)
@@ -309,16 +320,11 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	req.ProofEmail, req.ProofPostal = email, postal
 	g, err := s.access.Resolve(r.Context(), req, auth.Caller{ClientAddr: clientAddr(r)})
-	switch {
-	case errors.Is(err, status.ErrNotFound), errors.Is(err, auth.ErrPersonalLookup):
-		failed(i18n.T(lang, "page.verify_failed"))
-		return
-	case err != nil:
-		s.pageError(w, r, page, q, err)
-		return
+	if err == nil && g.Level != status.AccessShopper {
+		err = errProofRefused
 	}
-	if g.Level != status.AccessShopper {
-		failed(i18n.T(lang, "page.verify_failed"))
+	if err != nil {
+		s.proofError(w, r, page, err, show)
 		return
 	}
 	s.grantAndShow(w, r, ss, g, page)

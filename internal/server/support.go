@@ -169,10 +169,6 @@ func (s *Server) handleSupportOrder(w http.ResponseWriter, r *http.Request) {
 	u := staffOf(r)
 	ctx := r.Context()
 	g, err := s.access.StaffOrder(ctx, u, chi.URLParam(r, "id"))
-	if errors.Is(err, status.ErrNotFound) {
-		s.supportNotFound(w, r)
-		return
-	}
 	if err != nil {
 		s.supportFail(w, r, err)
 		return
@@ -274,14 +270,15 @@ func (s *Server) handleSupportAudit(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.SupportAuditPage(v))
 }
 
-// supportNotFound answers a console page that does not exist or may not be seen.
-func (s *Server) supportNotFound(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusNotFound, templates.SupportErrorPage(templates.SupportErrorView{
-		Page: supportPage(staffOf(r), st("support.notfound.title"), ""), Heading: st("support.notfound.title"), Text: st("support.notfound.text")}))
-}
-
-// supportFail logs an unexpected error and answers a generic 500 with the request id.
+// supportFail is the console's error mapper, driven by the failure table: an order that does
+// not exist or that the user may not see is the same not-found page; unexpected errors are
+// logged and answered with a generic 500 and the request id.
 func (s *Server) supportFail(w http.ResponseWriter, r *http.Request, err error) {
+	if f, ok := classify(err); ok && f.code == http.StatusNotFound {
+		s.render(w, r, http.StatusNotFound, templates.SupportErrorPage(templates.SupportErrorView{
+			Page: supportPage(staffOf(r), st("support.notfound.title"), ""), Heading: st("support.notfound.title"), Text: st("support.notfound.text")}))
+		return
+	}
 	s.logger.ErrorContext(r.Context(), "support console", "err", err, "request_id", requestIDOf(r))
 	http.Error(w, "Internal server error. Request id "+requestIDOf(r)+".", http.StatusInternalServerError)
 }
