@@ -89,40 +89,19 @@ var accessSurfaces = []struct {
 }{
 	{"info API", map[credential]status.Access{anonymous: status.AccessPublic, signature: status.AccessShopper, session: status.AccessPublic, token: status.AccessFull},
 		func(t *testing.T, e *testEnv, o *status.Order, c credential, client *http.Client) (int, string) {
-			q := orderQuery(o)
-			tok := ""
-			switch c {
-			case signature:
-				q = signedQuery(e.acctA, q, "")
-			case token:
-				tok = e.tokenA
-			}
-			code, body := e.do(t, "GET", "/v4/track/orders/info/?"+q.Encode(), tok, nil)
-			return code, string(body)
+			q, hdr := credentials(e, o, c)
+			code, body, _ := get(t, client, e.http.URL+"/v4/track/orders/info/?"+q.Encode(), hdr...)
+			return code, body
 		}},
 	{"shopper page", map[credential]status.Access{anonymous: status.AccessPublic, signature: status.AccessShopper, session: status.AccessShopper, token: status.AccessPublic},
 		func(t *testing.T, e *testEnv, o *status.Order, c credential, client *http.Client) (int, string) {
-			q := orderQuery(o)
-			hdr := []string{}
-			switch c {
-			case signature:
-				q = signedQuery(e.acctA, q, "")
-			case token:
-				hdr = []string{"Authorization", "Bearer " + e.tokenA}
-			}
+			q, hdr := credentials(e, o, c)
 			code, body, _ := get(t, client, e.http.URL+"/track?"+q.Encode()+"&lang=en", hdr...)
 			return code, body
 		}},
 	{"widget alt text", map[credential]status.Access{anonymous: "", signature: status.AccessShopper, session: "", token: status.AccessFull},
 		func(t *testing.T, e *testEnv, o *status.Order, c credential, client *http.Client) (int, string) {
-			q := orderQuery(o)
-			hdr := []string{}
-			switch c {
-			case signature:
-				q = signedQuery(e.acctA, q, "")
-			case token:
-				hdr = []string{"Authorization", "Bearer " + e.tokenA}
-			}
+			q, hdr := credentials(e, o, c)
 			code, body, h := get(t, client, e.http.URL+"/v4/track/orders/info-widget/alt?"+q.Encode()+"&lang=en", hdr...)
 			if strings.HasPrefix(h.Get("X-Orderstatus-Widget"), "fallback") {
 				return code, "fallback:" + body
@@ -138,6 +117,19 @@ var accessSurfaces = []struct {
 			code, body := e.do(t, "GET", "/v4/track/orders/"+o.ID+"/", tok, nil)
 			return code, string(body)
 		}},
+}
+
+// credentials are the query and headers of a request for o with credential c (a session is
+// the client's cookie jar).
+func credentials(e *testEnv, o *status.Order, c credential) (url.Values, []string) {
+	q := orderQuery(o)
+	switch c {
+	case signature:
+		return signedQuery(e.acctA, q, ""), nil
+	case token:
+		return q, []string{"Authorization", "Bearer " + e.tokenA}
+	}
+	return q, nil
 }
 
 func orderQuery(o *status.Order) url.Values {
