@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orderstatus/orderstatus/internal/carrier"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -76,7 +77,7 @@ type importResult struct {
 func Import(ctx context.Context, store status.Store, r io.Reader, env Env, now func() time.Time) (ImportResult, error) {
 	start := time.Now()
 	var res ImportResult
-	in := &status.Ingest{Store: store, Now: now}
+	in := &status.Ingest{Store: store, Now: now, Couriers: carrier.LoadDirectory()}
 	var mu sync.Mutex
 	accounts := map[int64]*status.Account{}
 	account := func(id int64) *status.Account {

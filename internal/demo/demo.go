@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/carrier"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
@@ -120,7 +121,7 @@ func loadOrders(ctx context.Context, db *sqlite.DB, fsys fs.FS, shiftDays int, n
 		return err
 	}
 	defer f.Close()
-	in := &status.Ingest{Store: db, Now: func() time.Time { return now }}
+	in := &status.Ingest{Store: db, Now: func() time.Time { return now }, Couriers: carrier.LoadDirectory()}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	line := 0

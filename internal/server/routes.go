@@ -28,6 +28,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/orders/info-widget/alt", s.handleWidgetAlt)
 		r.Get("/orders/{id}/", s.handleOrderGet)
 		r.Get("/orders/{id}/callbacks/", s.handleOrderCallbacks)
+		r.Get("/couriers/", s.handleCouriers)
 	})
 
 	// Shopper pages. Forms post same-origin only (cross-origin protection).

@@ -48,13 +48,16 @@ type Server struct {
 	// widgets caches rendered widget PNGs by ETag.
 	widgets *widget.Cache
 	metrics *metrics
+	// couriers is the courier directory (names, tracking pages, last-mile partners).
+	couriers *carrier.Directory
 }
 
 // New returns the server. It fails only when the session keys cannot be read or created.
 func New(cfg Config, db *sqlite.DB, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: db, logger: logger, now: time.Now}
 	clock := func() time.Time { return s.now() }
-	s.ingest = &status.Ingest{Store: db, Now: clock, CheckCallbackURL: s.checkCallbackURL}
+	s.couriers = carrier.LoadDirectory()
+	s.ingest = &status.Ingest{Store: db, Now: clock, CheckCallbackURL: s.checkCallbackURL, Couriers: s.couriers}
 	s.access = &auth.Service{Store: db, Limits: db, Now: clock}
 	store, err := newSessionStore(context.Background(), db, secureCookies(cfg.BaseURL))
 	if err != nil {

@@ -18,6 +18,8 @@ type Ingest struct {
 	// server refuses private addresses there). It returns the problem as shown to the client,
 	// or "" when the URL is acceptable.
 	CheckCallbackURL func(string) string
+	// Couriers, when set, completes courier names and tracking pages the shop left empty.
+	Couriers CourierDirectory
 }
 
 // Save creates or updates an order of acct from an ingest body. createOnly makes an existing
@@ -36,6 +38,9 @@ func (in *Ingest) Save(ctx context.Context, acct Account, body []byte, createOnl
 	}
 	return in.Store.SaveOrder(ctx, acct.ID, id, createOnly, func(existing *Order) (*Order, error) {
 		o, err := p.Merge(existing, acct.ID, in.Now())
+		if err == nil {
+			in.completeCouriers(o)
+		}
 		if u := strings.TrimSpace(p.Order.CallbackURL); in.CheckCallbackURL != nil && p.Has("callback_url") && u != "" {
 			if cerr := in.CheckCallbackURL(u); cerr != "" {
 				var verr *ValidationError
