@@ -41,6 +41,8 @@ Usage:
   orderstatus user disable --email E
   orderstatus import FILE              JSON lines, one order payload per line
   orderstatus backup PATH              consistent online copy of the database
+  orderstatus demo generate --orders N [--accounts 1001,1002] [--seed S] [--out FILE]
+                                       realistic orders as JSON lines, for import
 
 Environment: ORDERSTATUS_ADDR (127.0.0.1:8080), ORDERSTATUS_DB (data/orderstatus.db),
 ORDERSTATUS_BASE_URL (http://<addr>).
@@ -70,6 +72,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return cmdImport(ctx, args[1:], env)
 	case "backup":
 		return cmdBackup(ctx, args[1:], env)
+	case "demo":
+		return cmdDemo(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return nil
