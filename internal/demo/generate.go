@@ -26,10 +26,10 @@ type GenerateOptions struct {
 // market is a destination country with its language, zone, currency, couriers and places.
 type market struct {
 	iso3, iso2, lang, tz, currency string
-	couriers                 []string
-	cities                   []string
-	postal                   func(r *rand.Rand) string
-	first, last, streets     []string
+	couriers                       []string
+	cities                         []string
+	postal                         func(r *rand.Rand) string
+	first, last, streets           []string
 }
 
 func digits(n int) func(r *rand.Rand) string {
