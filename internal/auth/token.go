@@ -27,13 +27,33 @@ func HashToken(token string) []byte {
 	return h[:]
 }
 
-// BearerToken returns the token of an "Authorization: Bearer <token>" header, or "".
+// BearerToken returns the API token of an Authorization header, or "". It takes our
+// "Bearer <token>" and, so that parcelLab v4 integrations work unchanged,
+// "Parcellab-API-Token <token>", where some clients send base64("<account>:<token>").
 func BearerToken(header string) string {
-	const p = "bearer "
-	if len(header) > len(p) && strings.EqualFold(header[:len(p)], p) {
-		return strings.TrimSpace(header[len(p):])
+	if tok, ok := cutScheme(header, "bearer "); ok {
+		return tok
 	}
-	return ""
+	tok, ok := cutScheme(header, "parcellab-api-token ")
+	if !ok {
+		return ""
+	}
+	if b, err := base64.StdEncoding.DecodeString(tok); err == nil {
+		if acct, secret, found := strings.Cut(string(b), ":"); found && acct != "" && strings.Trim(acct, "0123456789") == "" && secret != "" {
+			return secret
+		}
+	}
+	return tok
+}
+
+// cutScheme returns the credentials of an Authorization header with the given scheme
+// (lower case, with its trailing space), compared case-insensitively.
+func cutScheme(header, scheme string) (string, bool) {
+	if len(header) > len(scheme) && strings.EqualFold(header[:len(scheme)], scheme) {
+		tok := strings.TrimSpace(header[len(scheme):])
+		return tok, tok != ""
+	}
+	return "", false
 }
 
 // HexKey returns n random bytes, hex-encoded.

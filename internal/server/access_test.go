@@ -286,6 +286,13 @@ func TestAmbiguousSignedLookupGrantsNothing(t *testing.T) {
 	if !strings.HasPrefix(hdr.Get("X-Orderstatus-Widget"), "fallback") {
 		t.Errorf("widget of an ambiguous link: %q, want the fallback", hdr.Get("X-Orderstatus-Widget"))
 	}
+	// client is the documented alias of client_key: it picks the client's order.
+	for _, ck := range []string{"shop-a", "shop-b"} {
+		_, body := e.do(t, "GET", "/v4/track/orders/info/?account=1001&order_number=CK-1&client="+ck, e.tokenA, nil)
+		if !strings.Contains(string(body), "MARKNAME"+ck+"X") {
+			t.Errorf("client=%s: %.200s", ck, body)
+		}
+	}
 	// With client_key the signed link names one order.
 	q = signedQuery(e.acctA, url.Values{"account": {"1001"}, "order_number": {"CK-1"}, "client_key": {"shop-b"}}, "")
 	if _, body := e.do(t, "GET", "/v4/track/orders/info/?"+q.Encode(), "", nil); !strings.Contains(string(body), "MARKNAMEshop-bX") {

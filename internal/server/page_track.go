@@ -18,7 +18,7 @@ import (
 )
 
 // lookupParams are the query parameters that name an order on the page; forms resubmit them.
-var lookupParams = []string{"account", "order_number", "client_key", "external_order_id", "external_reference",
+var lookupParams = []string{"account", "order_number", "client_key", "client", "external_order_id", "external_reference",
 	"tracking_number", "courier", "customer_number", "recipient_email", "tracking_id", "single_tracking", "s", "exp", "live_refresh"}
 
 // render writes a templ component as an HTML page: rendered into a buffer first, so that a

@@ -116,6 +116,11 @@ func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
 		s.widgetFallback(w, r, p, reason)
 		return
 	}
+	if req.LiveRefresh {
+		// Within the same budget as the API; the image then shows what the carrier said.
+		_, note := s.liveRefresh(r.Context(), res)
+		w.Header().Set(liveRefreshHeader, note)
+	}
 	lang := infoLanguage(p.lang, res.Order)
 	now := s.now()
 	// The image changes with the order, the language, the size and the day ("expected today").
