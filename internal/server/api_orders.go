@@ -124,6 +124,9 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Limit = n
 	}
+	// One customer's orders (the lookups of 002_… return only the newest).
+	p.CustomerNumber = strings.TrimSpace(q.Get("customer_number"))
+	p.RecipientEmail = strings.TrimSpace(q.Get("recipient_email"))
 	if c := q.Get("cursor"); c != "" {
 		cur, before, err := decodeCursor(c)
 		if err != nil {
@@ -166,6 +169,12 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
 		v.Set("cursor", encodeCursor(c, before))
 		v.Set("ordering", p.Ordering)
 		v.Set("page_size", strconv.Itoa(want))
+		if p.CustomerNumber != "" {
+			v.Set("customer_number", p.CustomerNumber)
+		}
+		if p.RecipientEmail != "" {
+			v.Set("recipient_email", p.RecipientEmail)
+		}
 		u := s.cfg.BaseURL + "/v4/track/orders/?" + v.Encode()
 		return &u, nil
 	}
