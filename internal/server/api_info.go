@@ -31,7 +31,7 @@ func infoLanguage(lang string, o *status.Order) string {
 // infoOptions are the derivation options for a resolved order.
 func (s *Server) infoOptions(res *auth.Resolution, req status.InfoRequest, lang string) status.InfoOptions {
 	opt := status.InfoOptions{Access: res.Access, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort,
-		LiveRefresh: s.supportsLiveRefresh}
+		LiveRefresh: s.supportsLiveRefresh, Shop: status.ShopContact(res.Account)}
 	if req.SingleTracking && res.TrackingID != "" {
 		opt.OnlyTracking = res.TrackingID
 	}

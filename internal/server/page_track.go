@@ -156,7 +156,7 @@ func (s *Server) choiceRow(o *status.Order, a status.Account, lang string) templ
 		q.Set("client_key", o.ClientKey)
 	}
 	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessPublic, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort})
-	row := templates.ChoiceRow{URL: trackURL(q), OrderNumber: o.OrderNumber + " · " + a.Name, Status: summarize(info, lang, s.now()).Headline}
+	row := templates.ChoiceRow{URL: trackURL(q), OrderNumber: o.OrderNumber + " · " + a.Name, Status: info.Story().Headline.Today}
 	if ts, err := status.ParseTimestamp(o.OrderDate); err == nil {
 		row.Date = i18n.FormatDateShort(lang, ts)
 	}
