@@ -158,8 +158,13 @@ func parcelSummary(o *Order, t *Tracking, cancelled bool, opt SummaryOptions, p 
 	if ps.Promise.Kind == PromiseLate && ps.Tone == "normal" {
 		ps.Tone = "warning"
 	}
-	if ps.Promise.Kind == PromiseDelivered && cur.Code == "Delivered" {
-		// "Delivered" and "Delivered on Mon 12 Jan" say the same: say it once.
+	if ps.Promise.Kind == PromiseDelivered {
+		// "Delivered to a neighbour" and "Delivered on Mon 12 Jan" say one fact: say it once,
+		// "Delivered to a neighbour on Mon 12 Jan".
+		if cur.Code != "Delivered" {
+			d, _ := time.Parse(DateLayout, ps.Promise.Start)
+			ps.Promise.Text = p.tr("promise.status_on", "status", ps.Title, "date", p.date(d))
+		}
 		ps.Title, ps.Promise.Words = ps.Promise.Text, Words{}
 	}
 	if j == JourneyPickup && isPickupCode(cur.Code) && t.PickupLocation != nil {
@@ -236,6 +241,7 @@ func (s *Summary) headline(o *Order, tr func(string, ...string) string, p phrase
 	}
 	var delivered, arriving, ready, problem, late, returning int
 	var next *Promise
+	arrivingOn := "" // the day the first parcel out for delivery is expected
 	for i := range s.Parcels {
 		ps := &s.Parcels[i]
 		switch {
@@ -245,8 +251,11 @@ func (s *Summary) headline(o *Order, tr func(string, ...string) string, p phrase
 			delivered++
 		case ps.Problem:
 			problem++
-		case ps.Code.Lifecycle == OutForDelivery:
+		case ps.Code.Lifecycle == OutForDelivery && ps.Promise.Kind != PromiseLate:
 			arriving++
+			if ps.Promise.Kind == PromiseExpected && (arrivingOn == "" || ps.Promise.Start < arrivingOn) {
+				arrivingOn = ps.Promise.Start
+			}
 		case ps.Journey == JourneyPickup && isPickupCode(ps.Code.Code):
 			ready++
 		case ps.Promise.Kind == PromiseLate:
@@ -266,8 +275,13 @@ func (s *Summary) headline(o *Order, tr func(string, ...string) string, p phrase
 	case problem > 0:
 		then = same(tr("headline.problem", "n", count(problem)))
 	case arriving > 0:
-		today := p.now.In(Zone(o.Timezone))
-		then = Words{tr("headline.arriving_on", "n", count(arriving), "date", p.date(today)), tr("headline.arriving_today", "n", count(arriving))}
+		// Out for delivery means the day of the round: the carrier's window, else today.
+		loc := Zone(o.Timezone)
+		day := p.now.In(loc)
+		if d, err := time.ParseInLocation(DateLayout, arrivingOn, loc); err == nil {
+			day = d
+		}
+		then = p.day(day, loc, "headline.arriving_on", "headline.arriving_today", "", "n", count(arriving))
 	case ready > 0:
 		then = same(tr("headline.ready", "n", count(ready)))
 	case late > 0:
