@@ -250,7 +250,7 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 	}
 	opt := s.infoOptions(res, req, lang)
 	info := status.BuildInfo(res.Order, opt)
-	v := trackView(page, info, s.now())
+	v := trackView(page, info)
 	v.Notice = notice
 	v.Lookup = lookupHidden(q)
 	v.FeedbackThanks = q.Get("feedback") == "thanks"

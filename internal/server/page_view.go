@@ -13,7 +13,7 @@ import (
 
 // trackView maps an info document and its summary onto the shopper page's view model. The
 // summary decides what is said; this only picks the words for a reader whose date is known.
-func trackView(page templates.Page, info *status.Info, now time.Time) templates.TrackView {
+func trackView(page templates.Page, info *status.Info) templates.TrackView {
 	lang := page.Lang
 	sm := info.Story()
 	v := templates.TrackView{Page: page, OrderNumber: info.OrderNumber, Access: string(info.Access), Tone: sm.Tone}
@@ -49,7 +49,7 @@ func trackView(page templates.Page, info *status.Info, now time.Time) templates.
 		if len(info.Trackings) > 1 {
 			label = i18n.T(lang, "page.parcel_n", "n", strconv.Itoa(i+1), "total", strconv.Itoa(len(info.Trackings)))
 		}
-		p := parcelView(lang, info, &info.Trackings[i], &sm.Parcels[i], label, now)
+		p := parcelView(lang, info, &info.Trackings[i], &sm.Parcels[i], label)
 		if shared {
 			v.AddressLabel, v.AddressLines, p.AddressLines = p.AddressLabel, p.AddressLines, nil
 		}
@@ -71,7 +71,7 @@ func stepText(lang string, s status.Step, code status.Code) string {
 	return i18n.T(lang, "step.todo")
 }
 
-func parcelView(lang string, info *status.Info, t *status.InfoTracking, ps *status.ParcelSummary, label string, now time.Time) templates.ParcelView {
+func parcelView(lang string, info *status.Info, t *status.InfoTracking, ps *status.ParcelSummary, label string) templates.ParcelView {
 	ds := t.LastDeliveryStatus
 	p := templates.ParcelView{
 		ID: t.TrackingID, Label: label, Status: ps.Title, Icon: ps.Icon, Tone: ps.Tone,
@@ -81,7 +81,7 @@ func parcelView(lang string, info *status.Info, t *status.InfoTracking, ps *stat
 	if ps.Journey != status.JourneyCancelled {
 		p.TrackingURL, p.RerouteURL = t.CourierInfo.CourierTrackingURL, t.CourierInfo.CourierRerouteURL
 	}
-	if ps.Journey == status.JourneyReturn && (t.IsReturn || info.Workflow == "RETURN") {
+	if ps.ShopperReturn {
 		p.AddressLabel = i18n.T(lang, "page.return_from") // the shopper's own address
 	}
 	if p.Details == p.Status || p.Details == ds.StatusText {
@@ -121,7 +121,7 @@ func parcelView(lang string, info *status.Info, t *status.InfoTracking, ps *stat
 	if p.Next != nil && p.Next.LinkURL == p.RerouteURL {
 		p.RerouteURL = "" // the next step offers it
 	}
-	p.Action = actionView(lang, info, t, now)
+	p.Action = actionView(info, t, ps)
 	return p
 }
 
@@ -156,11 +156,9 @@ func eventView(lang string, c status.InfoCheckpoint) templates.EventView {
 	}
 }
 
-var weekdayKeys = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
-
 // actionView is the pickup point (where, when open) or the delivery feedback form. What to
 // do and by when are the parcel's next step and promise, said once there.
-func actionView(lang string, info *status.Info, t *status.InfoTracking, now time.Time) *templates.ActionView {
+func actionView(info *status.Info, t *status.InfoTracking, ps *status.ParcelSummary) *templates.ActionView {
 	ab := t.ActionBox
 	if ab == nil {
 		return nil
@@ -168,7 +166,12 @@ func actionView(lang string, info *status.Info, t *status.InfoTracking, now time
 	switch ab.Type {
 	case "pickup-location":
 		a := &templates.ActionView{Type: ab.Type, Title: ab.Label, Name: ab.Name, Address: ab.Address}
-		a.Hours, a.OpenNow = openingHours(lang, ab.OpeningHours, now.In(status.Zone(t.Timezone)))
+		if pk := ps.Pickup; pk != nil {
+			a.OpenNow = pk.OpenNow
+			for _, d := range pk.Week {
+				a.Hours = append(a.Hours, templates.HoursRow{Day: d.Day, Text: d.Hours, Today: d.Today})
+			}
+		}
 		return a
 	case "vote-courier":
 		if info.Access == status.AccessPublic {
@@ -177,51 +180,4 @@ func actionView(lang string, info *status.Info, t *status.InfoTracking, now time
 		return &templates.ActionView{Type: ab.Type, Title: ab.Label, Vote: true}
 	}
 	return nil
-}
-
-// openingHours lays out this week's opening hours from Monday and says whether the point is
-// open now, when it closes or opens today, or that it is closed today.
-func openingHours(lang string, hours []status.OpeningHours, now time.Time) ([]templates.HoursRow, string) {
-	if len(hours) == 0 {
-		return nil, ""
-	}
-	byDay := map[string][]status.OpeningHours{}
-	for _, h := range hours {
-		byDay[h.Day] = append(byDay[h.Day], h)
-	}
-	today := weekdayKeys[now.Weekday()]
-	clock := now.Format("15:04:05")
-	var rows []templates.HoursRow
-	openNow := ""
-	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
-		row := templates.HoursRow{Day: i18n.T(lang, "weekday."+d), Today: d == today}
-		var spans []string
-		for _, h := range byDay[d] {
-			spans = append(spans, h.Open[:5]+"–"+h.Close[:5])
-		}
-		if len(spans) == 0 {
-			row.Text = i18n.T(lang, "pickup.closed")
-		} else {
-			row.Text = strings.Join(spans, ", ")
-		}
-		rows = append(rows, row)
-		if d != today {
-			continue
-		}
-		openNow = i18n.T(lang, "pickup.closed_today")
-		if len(byDay[d]) > 0 {
-			openNow = i18n.T(lang, "pickup.closed_now")
-		}
-		for _, h := range byDay[d] {
-			if clock >= h.Open && clock < h.Close {
-				openNow = i18n.T(lang, "pickup.open_now", "time", h.Close[:5])
-				break
-			}
-			if clock < h.Open {
-				openNow = i18n.T(lang, "pickup.opens_at", "time", h.Open[:5])
-				break
-			}
-		}
-	}
-	return rows, openNow
 }

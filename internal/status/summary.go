@@ -74,6 +74,12 @@ type ParcelSummary struct {
 	Courier  string // the courier's name (courier_name, else the courier code)
 	// Where is the pickup point's name while the parcel waits there; "" otherwise.
 	Where string
+	// Pickup is the pickup point while the parcel waits there (or is headed there); nil
+	// otherwise.
+	Pickup *Pickup
+	// ShopperReturn: the parcel is a return the shopper sends (the address on it is the
+	// shopper's own), not a delivery going back.
+	ShopperReturn bool
 }
 
 // SummaryOptions control a summary.
@@ -167,9 +173,13 @@ func parcelSummary(o *Order, t *Tracking, cancelled bool, opt SummaryOptions, p 
 		}
 		ps.Title, ps.Promise.Words = ps.Promise.Text, Words{}
 	}
-	if j == JourneyPickup && isPickupCode(cur.Code) && t.PickupLocation != nil {
-		ps.Where = t.PickupLocation.Name
+	if j == JourneyPickup && t.PickupLocation != nil {
+		ps.Pickup = pickupOf(t.PickupLocation, opt.Now.In(Zone(t.Timezone, o.Timezone)), p.tr)
+		if isPickupCode(cur.Code) {
+			ps.Where = t.PickupLocation.Name
+		}
 	}
+	ps.ShopperReturn = j == JourneyReturn && (t.IsReturn || o.Workflow == "RETURN")
 	ps.Next = nextStepOf(o, t, cur, j, opt.Shop, shopper, p.tr)
 	return ps
 }

@@ -83,6 +83,9 @@ func describe(b *strings.Builder, label string, s *status.Summary) {
 		}
 		fmt.Fprintf(b, "  parcel %s: %s | tone %s | journey %s | step %d [%s]\n", p.Code.Code, p.Title, p.Tone, p.Journey, p.Current, strings.Join(steps, ", "))
 		fmt.Fprintf(b, "    promise: %s from %s | %s | today: %s\n", p.Promise.Kind, p.Promise.Source, p.Promise.Text, p.Promise.Today)
+		if pk := p.Pickup; pk != nil {
+			fmt.Fprintf(b, "    pickup: %s | %s | %d days\n", pk.Name, pk.OpenNow, len(pk.Week))
+		}
 		if n := p.Next; n != nil {
 			contact := "nobody"
 			if n.Contact != nil {
