@@ -80,17 +80,6 @@ func parcelState(t *status.Tracking, ps *status.ParcelSummary) templates.ParcelS
 	return templates.ParcelState{Courier: ps.Courier, TrackingNumber: t.TrackingNumber, State: ps.Title, Tone: ps.Tone}
 }
 
-// statusText is a status code's English text, as the console shows it.
-func statusText(code string) string {
-	if txt := i18n.T("en", "status."+code); txt != "status."+code {
-		return txt
-	}
-	if c, ok := status.LookupCode(code); ok {
-		return c.Text
-	}
-	return code
-}
-
 // factList collects labelled values, leaving out empty ones.
 type factList []templates.Fact
 
