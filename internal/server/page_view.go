@@ -118,8 +118,14 @@ func parcelView(lang string, info *status.Info, t *status.InfoTracking, ps *stat
 		p.PODSignature = *t.PODSignature
 	}
 	p.Next = nextView(lang, ps.Next)
-	if p.Next != nil && p.Next.LinkURL == p.RerouteURL {
-		p.RerouteURL = "" // the next step offers it
+	if n := p.Next; n != nil {
+		// A link the next step offers is not repeated under the facts.
+		if n.LinkURL == p.RerouteURL {
+			p.RerouteURL = ""
+		}
+		if n.Contact != nil && n.Contact.URL == p.TrackingURL {
+			p.TrackingURL = ""
+		}
 	}
 	p.Action = actionView(info, t, ps)
 	return p

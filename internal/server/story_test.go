@@ -310,6 +310,9 @@ func TestStoryReproductions(t *testing.T) {
 		if !strings.Contains(page, `data-testid="next-link"`) || !strings.Contains(page, "Correct the delivery address") {
 			t.Error("no reroute link to fix the address")
 		}
+		if !strings.Contains(page, `data-testid="contact-courier"`) || strings.Count(page, "Track on the courier") != 1 {
+			t.Errorf("courier contact shown %v, its tracking link %d times", strings.Contains(page, `data-testid="contact-courier"`), strings.Count(page, "Track on the courier"))
+		}
 	})
 
 	t.Run("delivered shows a completed last step", func(t *testing.T) {
