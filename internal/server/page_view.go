@@ -92,6 +92,9 @@ func parcelView(lang string, info *status.Info, t *status.InfoTracking, ps *stat
 	}
 	for i, c := range t.Checkpoints {
 		e := eventView(lang, c)
+		if i == 0 && e.Detail == p.Details {
+			e.Detail = "" // the card says the newest event's details already
+		}
 		if i < 3 {
 			p.Events = append(p.Events, e)
 		} else {
