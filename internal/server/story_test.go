@@ -299,6 +299,11 @@ func TestStoryReproductions(t *testing.T) {
 		if strings.Contains(page, `aria-current="step"`) || strings.Contains(page, "Track on the courier") {
 			t.Error("cancelled page shows a stepper or a courier link")
 		}
+		// The shop's reason and note are its own free text: not for anonymous callers.
+		_, public := e.get(t, "/track?account=1001&order_number=A-1011&lang=en", "")
+		if !strings.Contains(public, "Cancelled on Tue 13 Jan") || strings.Contains(public, "inventory") || strings.Contains(public, "out of stock") {
+			t.Error("public page: cancellation missing, or the shop's reason or note shown")
+		}
 	})
 
 	t.Run("an exception keeps its step and says whom to contact", func(t *testing.T) {

@@ -103,10 +103,3 @@ func firstPtr(a, b *string) *string {
 	}
 	return b
 }
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
