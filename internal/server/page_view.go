@@ -1,7 +1,6 @@
 package server
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,19 +37,14 @@ func trackView(page templates.Page, info *status.Info) templates.TrackView {
 			v.Cancellation.Reason = i18n.T(lang, "page.cancel_reason", "reason", c.Reason)
 		}
 	}
-	// An address every parcel shares is said once, for the order.
-	shared := len(info.Trackings) > 1
-	for i := 1; shared && i < len(info.Trackings); i++ {
-		shared = slices.Equal(status.AddressLines(info.Trackings[i].ShippingAddress), status.AddressLines(info.Trackings[0].ShippingAddress)) &&
-			sm.Parcels[i].Journey == sm.Parcels[0].Journey
-	}
 	for i := range info.Trackings {
 		label := ""
 		if len(info.Trackings) > 1 {
 			label = i18n.T(lang, "page.parcel_n", "n", strconv.Itoa(i+1), "total", strconv.Itoa(len(info.Trackings)))
 		}
 		p := parcelView(lang, info, &info.Trackings[i], &sm.Parcels[i], label)
-		if shared {
+		if sm.SharedAddress && len(p.AddressLines) > 0 {
+			// An address every parcel shares is said once, for the order.
 			v.AddressLabel, v.AddressLines, p.AddressLines = p.AddressLabel, p.AddressLines, nil
 		}
 		v.Parcels = append(v.Parcels, p)

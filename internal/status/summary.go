@@ -1,6 +1,7 @@
 package status
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,9 @@ type Summary struct {
 	// Cancellation says when and why a cancelled order was cancelled and what happens next.
 	Cancellation *Cancellation
 	Parcels      []ParcelSummary
+	// SharedAddress: every parcel goes to (or, for returns, comes from) the same address,
+	// which surfaces then show once for the order.
+	SharedAddress bool
 	// Lead is the index in Parcels of the parcel the order's state is about: the first with
 	// a problem, else the least advanced; 0 without parcels.
 	Lead int
@@ -118,6 +122,12 @@ func Summarize(o *Order, opt SummaryOptions) *Summary {
 	}
 	if s.Cancelled {
 		s.Cancellation = cancellation(o, opt, p, shopper)
+	}
+	s.SharedAddress = len(s.Parcels) > 1
+	for i := 1; s.SharedAddress && i < len(s.Parcels); i++ {
+		a, b := o.Tracking(s.Parcels[0].TrackingID), o.Tracking(s.Parcels[i].TrackingID)
+		s.SharedAddress = slices.Equal(AddressLines(a.ShippingAddress), AddressLines(b.ShippingAddress)) &&
+			s.Parcels[i].ShopperReturn == s.Parcels[0].ShopperReturn
 	}
 	s.headline(o, tr, p)
 	s.banner(tr)
