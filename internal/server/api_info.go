@@ -34,7 +34,7 @@ func infoLanguage(lang string, o *status.Order) string {
 // infoOptions are the derivation options for a granted order.
 func (s *Server) infoOptions(g *auth.Grant, req status.InfoRequest, lang string) status.InfoOptions {
 	opt := status.InfoOptions{Access: g.Level, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort,
-		LiveRefresh: s.supportsLiveRefresh}
+		LiveRefresh: s.supportsLiveRefresh, Shop: status.ShopContact(g.Account)}
 	if req.SingleTracking && g.TrackingID != "" {
 		opt.OnlyTracking = g.TrackingID
 	}

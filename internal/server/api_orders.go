@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/callback"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -93,7 +94,7 @@ func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, o)
+	writeJSON(w, http.StatusOK, callback.OrderBody(o, s.now()))
 }
 
 type orderPage struct {

@@ -159,7 +159,7 @@ func lookupValues(l status.Lookup) url.Values {
 func (s *Server) choiceRow(c auth.Choice, lang string) templates.ChoiceRow {
 	o := c.Order
 	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessPublic, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort})
-	row := templates.ChoiceRow{URL: orderURL(o), OrderNumber: o.OrderNumber + " · " + c.Account.Name, Status: summarize(info, lang, s.now()).Headline}
+	row := templates.ChoiceRow{URL: orderURL(o), OrderNumber: o.OrderNumber + " · " + c.Account.Name, Status: info.Story().Headline.Today}
 	if ts, err := status.ParseTimestamp(o.OrderDate); err == nil {
 		row.Date = i18n.FormatDateShort(lang, ts)
 	}
@@ -218,7 +218,7 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 	}
 	opt := s.infoOptions(g, req, lang)
 	info := status.BuildInfo(g.Order, opt)
-	v := trackView(page, info, s.now())
+	v := trackView(page, info)
 	v.Notice = notice
 	v.Lookup = lookupHidden(q)
 	v.FeedbackThanks = q.Get("feedback") == "thanks"

@@ -157,7 +157,7 @@ func (s *Server) handleSupportSearch(w http.ResponseWriter, r *http.Request) {
 			s.supportFail(w, r, err)
 			return
 		}
-		v.Rows = append(v.Rows, orderRow(o, names[o.Account]))
+		v.Rows = append(v.Rows, orderRow(o, names[o.Account], s.now()))
 	}
 	v.Pager = pager(r.URL, page, total, supportPageSize)
 	s.render(w, r, http.StatusOK, templates.SupportSearchPage(v))

@@ -60,12 +60,13 @@ func (s *DB) forgetCallbackURL(account int64) {
 // enqueueCallbacks writes the callback events of a change to o into the outbox, in the
 // caller's transaction, so that an event exists exactly when its change was committed.
 func enqueueCallbacks(ctx context.Context, tx querier, o *status.Order, changes []callback.Change, target string, now time.Time) error {
-	// The payload is the order exactly as GET /v4/track/orders/{id}/ returns it after this change.
+	// The payload is the order exactly as GET /v4/track/orders/{id}/ returns it after this
+	// change, its derived state as of now.
 	saved, err := loadOrder(ctx, tx, `o.id = ?`, o.ID)
 	if err != nil {
 		return err
 	}
-	payload, err := json.Marshal(saved)
+	payload, err := callback.Body(saved, now)
 	if err != nil {
 		return err
 	}

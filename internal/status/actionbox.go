@@ -27,7 +27,7 @@ type ActionRaw struct {
 	LatestTime   *string `json:"latest_time"`
 }
 
-func actionBox(o *Order, t *Tracking, vis []Checkpoint, cur Code, it InfoTracking, opt InfoOptions) *ActionBox {
+func actionBox(o *Order, t *Tracking, vis []Checkpoint, cur Code, it InfoTracking, ps *ParcelSummary, opt InfoOptions) *ActionBox {
 	T := func(key string, vars ...string) string { return opt.T(opt.Lang, key, vars...) }
 	shopper := opt.Access.AtLeast(AccessShopper)
 	switch {
@@ -71,16 +71,8 @@ func actionBox(o *Order, t *Tracking, vis []Checkpoint, cur Code, it InfoTrackin
 	if raw == nil {
 		return nil
 	}
-	b := &ActionBox{Type: "prediction", Raw: raw, OpeningHours: []OpeningHours{}}
-	if d, err := time.Parse(DateLayout, deref(raw.EarliestDate)); err == nil {
-		if raw.LatestDate != nil && *raw.LatestDate != *raw.EarliestDate {
-			l, _ := time.Parse(DateLayout, *raw.LatestDate)
-			b.Label = T("promise.expected_between", "start", opt.FormatDate(opt.Lang, d), "end", opt.FormatDate(opt.Lang, l))
-		} else {
-			b.Label = T("promise.expected_on", "date", opt.FormatDate(opt.Lang, d))
-		}
-	}
-	return b
+	// The label is the parcel's promise as the summary words it: a passed window is a delay.
+	return &ActionBox{Type: "prediction", Raw: raw, OpeningHours: []OpeningHours{}, Label: ps.Promise.Text}
 }
 
 // prediction is the expected delivery window: the newest carrier estimate, else the announced
@@ -110,11 +102,4 @@ func firstPtr(a, b *string) *string {
 		return a
 	}
 	return b
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
