@@ -513,3 +513,17 @@ func TestTrackingNumbersPerAccount(t *testing.T) {
 		t.Errorf("page of an ambiguous tracking number must be the public chooser")
 	}
 }
+
+// Guesses at orders that do not exist are counted per guessed order, as they are for orders
+// that exist: they never share one bucket that would make missing orders answer 429 sooner.
+func TestGuessesAtMissingOrdersAreCountedPerOrder(t *testing.T) {
+	e := newTestEnv(t)
+	svc := e.srv.access
+	for i := 0; i < auth.OrderDayAttempts+5; i++ {
+		req := status.InfoRequest{Lookup: status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "NOPE-" + strconv.Itoa(i)}, ProofPostal: "12345"}
+		_, err := svc.Resolve(context.Background(), req, auth.Caller{ClientAddr: "192.0.2." + strconv.Itoa(i%250)})
+		if err != status.ErrNotFound {
+			t.Fatalf("guess %d at a missing order: %v, want not found", i, err)
+		}
+	}
+}
