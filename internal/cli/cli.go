@@ -41,6 +41,7 @@ Usage:
   orderstatus user disable --email E
   orderstatus import FILE              JSON lines, one order payload per line
   orderstatus backup PATH              consistent online copy of the database
+  orderstatus version                  module version, commit and Go version of this binary
 
 Environment: ORDERSTATUS_ADDR (127.0.0.1:8080), ORDERSTATUS_DB (data/orderstatus.db),
 ORDERSTATUS_BASE_URL (http://<addr>).
@@ -70,6 +71,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return cmdImport(ctx, args[1:], env)
 	case "backup":
 		return cmdBackup(ctx, args[1:], env)
+	case "version":
+		return cmdVersion(args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return nil
@@ -110,8 +113,16 @@ func newFlagSet(name string, env Env) *flag.FlagSet {
 	return fl
 }
 
-func logger(env Env) *slog.Logger {
-	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// logger writes to stderr as logfmt text or as one JSON object per line (--log-format).
+func logger(env Env, format string) (*slog.Logger, error) {
+	opt := &slog.HandlerOptions{Level: slog.LevelInfo}
+	switch format {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(env.Stderr, opt)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(env.Stderr, opt)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
 }
 
 var errUsage = errors.New("invalid arguments (see orderstatus help)")

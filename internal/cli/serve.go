@@ -30,10 +30,15 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	fl := newFlagSet("serve", env)
 	c.register(fl, env)
 	withDemo := fl.Bool("demo", false, "load the demo dataset into an empty database and print links")
+	var ops serveOps
+	ops.register(fl, env)
 	if err := fl.Parse(args); err != nil {
 		return errUsage
 	}
-	log := logger(env)
+	log, err := logger(env, ops.LogFormat)
+	if err != nil {
+		return err
+	}
 	integ, err := integrationsFromEnv(env.Getenv)
 	if err != nil {
 		return err

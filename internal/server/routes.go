@@ -15,6 +15,7 @@ func (s *Server) routes() http.Handler {
 
 	// Operator endpoints.
 	r.Get("/healthz", s.handleHealth)
+	r.Get("/readyz", s.handleReady)
 	r.Get("/metrics", s.handleMetrics)
 
 	// Ingest and read API for shops and carriers (API token).
