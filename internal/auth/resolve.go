@@ -45,6 +45,8 @@ type Resolver struct {
 	Store  status.Store
 	Limits LimitStore
 	Now    func() time.Time
+	// Refused, when set, is told of every refusal by a verification limit.
+	Refused RefusalHook
 }
 
 // Caller is what a request shows about who sends it.
@@ -187,6 +189,11 @@ func (r *Resolver) checkLimit(ctx context.Context, key string, limit int, window
 		return err
 	}
 	if n >= limit {
+		kind := RefusedVerifyAddr
+		if strings.HasPrefix(key, "order:") {
+			kind = RefusedVerifyOrder
+		}
+		r.Refused.refused(kind)
 		wait := reset.Sub(now)
 		if wait < time.Second {
 			wait = time.Second

@@ -57,12 +57,24 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	if c.BaseURL == "" {
 		c.Addr = ln.Addr().String()
 	}
-	srv, err := server.New(server.Config{BaseURL: c.baseURL(), Assets: demoAssets(env),
-		Carriers: integ.Carriers, AllowPrivateCallbacks: integ.Callbacks.AllowPrivate}, db, log)
+	scfg := server.Config{BaseURL: c.baseURL(), Assets: demoAssets(env),
+		Carriers: integ.Carriers, AllowPrivateCallbacks: integ.Callbacks.AllowPrivate}
+	if err := ops.apply(&scfg, env); err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := server.New(scfg, db, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	integ.Callbacks.OnOutcome = srv.CountCallback
+	metricsAddr, stopMetrics, err := ops.serveMetrics(ctx, srv, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	if *withDemo {
 		info, err := demo.Load(ctx, db, env.Demo, time.Now())
 		if err != nil {
@@ -83,7 +95,7 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	go func() { errc <- hs.Serve(ln) }()
 	stopCallbacks := startCallbacks(ctx, db, integ.Callbacks, log)
 	defer stopCallbacks()
-	log.Info("serving", "addr", ln.Addr().String(), "base_url", c.baseURL(), "db", c.DB)
+	log.Info("serving", "addr", ln.Addr().String(), "base_url", c.baseURL(), "db", c.DB, "metrics_addr", metricsAddr)
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
 	}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"strconv"
 
@@ -13,11 +12,7 @@ import (
 
 // caller describes the sender of a request for the resolver.
 func (s *Server) caller(r *http.Request, verified func(string) bool) auth.Caller {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return auth.Caller{Token: auth.BearerToken(r.Header.Get("Authorization")), ClientAddr: host, Verified: verified}
+	return auth.Caller{Token: auth.BearerToken(r.Header.Get("Authorization")), ClientAddr: s.clientAddr(r), Verified: verified}
 }
 
 // infoLanguage picks the response language: lang, then the order's language, then en.

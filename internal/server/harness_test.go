@@ -39,6 +39,12 @@ func newTestEnv(t testing.TB) *testEnv {
 // accounts 1001 and 1002 with known tokens and keys.
 func newTestEnvAt(t testing.TB, path string, withAccounts bool) *testEnv {
 	t.Helper()
+	return newTestEnvConfig(t, path, withAccounts, Config{BaseURL: "http://example.test"})
+}
+
+// newTestEnvConfig is newTestEnvAt with a server configuration of the test's own.
+func newTestEnvConfig(t testing.TB, path string, withAccounts bool, cfg Config) *testEnv {
+	t.Helper()
 	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +66,7 @@ func newTestEnvAt(t testing.TB, path string, withAccounts bool) *testEnv {
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := New(Config{BaseURL: "http://example.test"}, db, logger)
+	srv, err := New(cfg, db, logger)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 // routes is the map of every route the product serves.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.recoverer, s.logRequests, securityHeaders, s.measure)
+	r.Use(s.requestID, s.recoverer, s.logRequests, securityHeaders, s.hsts, s.measure)
 
 	// Operator endpoints.
 	r.Get("/healthz", s.handleHealth)

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -267,4 +268,17 @@ func (s *DB) ClaimRefresh(ctx context.Context, trackingID string, now time.Time,
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
+}
+
+// OutboxPending counts the callbacks not yet delivered nor given up, and returns when the
+// oldest of them was written (zero when none is pending).
+func (s *DB) OutboxPending(ctx context.Context) (int, time.Time, error) {
+	var n int
+	var oldest sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), min(created_at) FROM callbacks WHERE state = 'pending'`).Scan(&n, &oldest)
+	if err != nil || !oldest.Valid {
+		return n, time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, oldest.String)
+	return n, t, err
 }
