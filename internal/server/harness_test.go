@@ -21,6 +21,7 @@ import (
 // testEnv is a real server on a real SQLite file with two accounts.
 type testEnv struct {
 	db     *sqlite.DB
+	api    *apiCheck // what the OpenAPI validator checked
 	srv    *Server
 	http   *httptest.Server
 	tokenA string // account 1001
@@ -71,7 +72,9 @@ func newTestEnvConfig(t testing.TB, path string, withAccounts bool, cfg Config) 
 		t.Fatal(err)
 	}
 	e.srv = srv
-	e.http = httptest.NewServer(e.srv.Handler())
+	h, api := checkAPI(t, e.srv.Handler())
+	e.api = api
+	e.http = httptest.NewServer(h)
 	t.Cleanup(e.http.Close)
 	return e
 }

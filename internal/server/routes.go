@@ -19,6 +19,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/metrics", s.handleMetrics)
 
 	// Ingest and read API for shops and carriers (API token).
+	r.Get("/v4/openapi.json", s.handleOpenAPI)
 	r.Route("/v4/track", func(r chi.Router) {
 		r.Put("/orders/", s.handleOrderPut)
 		r.Post("/orders/", s.handleOrderPost)
