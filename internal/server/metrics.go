@@ -174,12 +174,16 @@ var (
 		"Order writes per group-commit transaction.", nil, nil)
 	outboxPendingDesc = prometheus.NewDesc("orderstatus_outbox_pending",
 		"Callbacks waiting for delivery.", nil, nil)
+	cacheHitsDesc = prometheus.NewDesc("orderstatus_cache_hits_total",
+		"Hits of the store's in-memory caches: callback_url (accounts' callback URLs read by order writes), statement (prepared SQL).", []string{"cache"}, nil)
+	cacheMissesDesc = prometheus.NewDesc("orderstatus_cache_misses_total",
+		"Misses of the store's in-memory caches.", []string{"cache"}, nil)
 	outboxOldestDesc = prometheus.NewDesc("orderstatus_outbox_oldest_pending_age_seconds",
 		"Age of the oldest callback waiting for delivery; 0 when none waits.", nil, nil)
 )
 
 func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{dbCommitsDesc, dbWritesDesc, dbWriterDesc, dbBatchDesc, outboxPendingDesc, outboxOldestDesc} {
+	for _, d := range []*prometheus.Desc{dbCommitsDesc, dbWritesDesc, dbWriterDesc, dbBatchDesc, cacheHitsDesc, cacheMissesDesc, outboxPendingDesc, outboxOldestDesc} {
 		ch <- d
 	}
 }
@@ -197,6 +201,11 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 		buckets[b] = cum
 	}
 	ch <- prometheus.MustNewConstHistogram(dbBatchDesc, cum, float64(writes), buckets)
+	cs := c.db.CacheStats()
+	ch <- prometheus.MustNewConstMetric(cacheHitsDesc, prometheus.CounterValue, float64(cs.CallbackURLHits), "callback_url")
+	ch <- prometheus.MustNewConstMetric(cacheMissesDesc, prometheus.CounterValue, float64(cs.CallbackURLMisses), "callback_url")
+	ch <- prometheus.MustNewConstMetric(cacheHitsDesc, prometheus.CounterValue, float64(cs.StmtHits), "statement")
+	ch <- prometheus.MustNewConstMetric(cacheMissesDesc, prometheus.CounterValue, float64(cs.StmtMisses), "statement")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()

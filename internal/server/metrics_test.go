@@ -151,6 +151,8 @@ func TestMetricsScrape(t *testing.T) {
 		{"orderstatus_widget_cache_hits_total", nil, 1},
 		{"orderstatus_widget_cache_misses_total", nil, 1},
 		{"orderstatus_widget_cache_bytes", nil, 1},
+		{"orderstatus_cache_misses_total", map[string]string{"cache": "callback_url"}, 1},
+		{"orderstatus_cache_hits_total", map[string]string{"cache": "statement"}, 1},
 		{"orderstatus_rate_limit_refusals_total", map[string]string{"kind": auth.RefusedVerifyOrder}, 1},
 		{"orderstatus_rate_limit_refusals_total", map[string]string{"kind": auth.RefusedLoginEmail}, 1},
 		{"go_goroutines", nil, 1},

@@ -31,6 +31,7 @@ type DB struct {
 	closed     chan struct{}
 	writerDone chan struct{}
 	stats      writerStats
+	cacheStats cacheCounters
 	closeOnce  sync.Once
 	// Accounts' callback URLs, read for every order write that causes callbacks (outbox.go).
 	callbackURLs struct {

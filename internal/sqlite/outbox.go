@@ -32,8 +32,10 @@ func (s *DB) callbackTarget(ctx context.Context, q querier, o *status.Order) (st
 	c, ok := s.callbackURLs.m[o.Account]
 	s.callbackURLs.mu.Unlock()
 	if ok && now.Before(c.expires) {
+		s.cacheStats.callbackURLHits.Add(1)
 		return c.url, nil
 	}
+	s.cacheStats.callbackURLMisses.Add(1)
 	var settings string
 	if err := q.QueryRowContext(ctx, `SELECT settings FROM accounts WHERE id = ?`, o.Account).Scan(&settings); err != nil {
 		return "", fmt.Errorf("callback target of account %d: %w", o.Account, err)
