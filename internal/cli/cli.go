@@ -31,6 +31,7 @@ const usage = `orderstatus: order status pages, API, email widget and support co
 Usage:
   orderstatus                          same as: serve --demo
   orderstatus serve [--addr A] [--db PATH] [--base-url URL] [--demo]
+                    [--trusted-proxies CIDR,...] [--log-format text|json] [--metrics-addr A]
   orderstatus account add --name N [--id ID]
   orderstatus account set --account ID [--callback-url URL] [--public-view status|none]
   orderstatus account rotate-key --account ID
@@ -44,7 +45,9 @@ Usage:
   orderstatus version                  module version, commit and Go version of this binary
 
 Environment: ORDERSTATUS_ADDR (127.0.0.1:8080), ORDERSTATUS_DB (data/orderstatus.db),
-ORDERSTATUS_BASE_URL (http://<addr>).
+ORDERSTATUS_BASE_URL (http://<addr>), ORDERSTATUS_TRUSTED_PROXIES (none),
+ORDERSTATUS_LOG_FORMAT (text), ORDERSTATUS_METRICS_ADDR (none), ORDERSTATUS_METRICS_TOKEN
+(none: /metrics answers loopback only).
 Callbacks: ORDERSTATUS_CALLBACKS_ALLOW_PRIVATE (false), ORDERSTATUS_CALLBACK_TIMEOUT (10s),
 ORDERSTATUS_CALLBACK_BACKOFF (10s), ORDERSTATUS_CALLBACK_POLL (1s).
 Carriers: ORDERSTATUS_DHL_API_KEY (enables DHL live refresh), ORDERSTATUS_DHL_BASE_URL
