@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -85,6 +87,50 @@ func TestLogFormat(t *testing.T) {
 		_, _, err := runCmd(t, filepath.Join(t.TempDir(), "x.db"), "", "serve", "--addr", "127.0.0.1:0", "--log-format", "xml")
 		if err == nil || !strings.Contains(err.Error(), "text or json") {
 			t.Errorf("got %v, want an error naming text or json", err)
+		}
+	})
+}
+
+func TestServeOperatorSettings(t *testing.T) {
+	get := func(t *testing.T, u string, header ...string) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", u, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	t.Run("metrics on their own listener", func(t *testing.T) {
+		addr, stderr := startServe(t, map[string]string{}, "--metrics-addr", "127.0.0.1:0")
+		m := regexp.MustCompile(`metrics_addr=(\S+)`).FindStringSubmatch(stderr.String())
+		if m == nil || m[1] == "" {
+			t.Fatalf("no metrics_addr logged: %s", stderr.String())
+		}
+		if code := get(t, "http://"+m[1]+"/metrics"); code != http.StatusOK {
+			t.Errorf("metrics listener: %d, want 200", code)
+		}
+		if code := get(t, "http://"+addr+"/metrics"); code != http.StatusNotFound {
+			t.Errorf("main listener: %d, want 404", code)
+		}
+	})
+	t.Run("metrics token from the environment", func(t *testing.T) {
+		addr, _ := startServe(t, map[string]string{"ORDERSTATUS_METRICS_TOKEN": "tok-123"})
+		if code := get(t, "http://"+addr+"/metrics"); code != http.StatusUnauthorized {
+			t.Errorf("without the token: %d, want 401", code)
+		}
+		if code := get(t, "http://"+addr+"/metrics", "Authorization", "Bearer tok-123"); code != http.StatusOK {
+			t.Errorf("with the token: %d, want 200", code)
+		}
+	})
+	t.Run("bad trusted proxy refused at start", func(t *testing.T) {
+		_, _, err := runCmd(t, filepath.Join(t.TempDir(), "x.db"), "", "serve", "--addr", "127.0.0.1:0", "--trusted-proxies", "10.0.0.0/8,proxy.local")
+		if err == nil || !strings.Contains(err.Error(), "proxy.local") {
+			t.Errorf("got %v, want an error naming proxy.local", err)
 		}
 	})
 }
