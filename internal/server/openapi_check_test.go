@@ -76,6 +76,12 @@ func checkAPI(t testing.TB, h http.Handler) (http.Handler, *apiCheck) {
 		// known here afterwards.
 		rctx := chi.NewRouteContext()
 		r = r.WithContext(context.WithValue(r.Context(), chi.RouteCtxKey, rctx))
+		// The request body is kept to validate it afterwards.
+		var reqBody []byte
+		if r.Body != nil {
+			reqBody, _ = io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(reqBody))
+		}
 		rec := &captureWriter{ResponseWriter: w}
 		h.ServeHTTP(rec, r)
 		code := rec.status()
@@ -85,6 +91,17 @@ func checkAPI(t testing.TB, h http.Handler) (http.Handler, *apiCheck) {
 				t.Errorf("openapi: %s %s reached route %q, which openapi.json lacks: %v", r.Method, r.URL.Path, rctx.RoutePattern(), err)
 			}
 			return
+		}
+		// A request the server accepted must be one the description accepts: its parameters
+		// and body schemas may not be narrower than what the code takes.
+		if code >= 200 && code < 300 {
+			vr := r.Clone(r.Context())
+			vr.Body = io.NopCloser(bytes.NewReader(reqBody))
+			rin := &openapi3filter.RequestValidationInput{Request: vr, PathParams: params, Route: route,
+				Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}}
+			if err := openapi3filter.ValidateRequest(r.Context(), rin); err != nil {
+				t.Errorf("openapi: %s %s was accepted (%d) but openapi.json rejects the request: %v\nbody: %.400s", r.Method, r.URL.RequestURI(), code, err, reqBody)
+			}
 		}
 		in := &openapi3filter.ResponseValidationInput{
 			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route},
