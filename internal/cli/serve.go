@@ -95,7 +95,11 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	go func() { errc <- hs.Serve(ln) }()
 	stopCallbacks := startCallbacks(ctx, db, integ.Callbacks, log)
 	defer stopCallbacks()
-	log.Info("serving", "addr", ln.Addr().String(), "base_url", c.baseURL(), "db", c.DB, "metrics_addr", metricsAddr)
+	attrs := []any{"addr", ln.Addr().String(), "base_url", c.baseURL(), "db", c.DB}
+	if metricsAddr != "" {
+		attrs = append(attrs, "metrics_addr", metricsAddr)
+	}
+	log.Info("serving", attrs...)
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
 	}
