@@ -35,6 +35,8 @@ type Service struct {
 	Store  status.Store
 	Limits LimitStore
 	Now    func() time.Time
+	// Refused, when set, is told of every refusal by a verification limit (metrics).
+	Refused RefusalHook
 }
 
 // Caller is what a request shows about who sends it.
@@ -332,11 +334,12 @@ func (s *Service) prove(ctx context.Context, req status.InfoRequest, c Caller, o
 		ids[i] = o.ID
 	}
 	limits := proofLimits(c.ClientAddr, ids)
-	wait, err := s.Limits.TakeAttempts(ctx, limits, now)
+	wait, refused, err := s.Limits.TakeAttempts(ctx, limits, now)
 	if err != nil {
 		return nil, err
 	}
 	if wait > 0 {
+		s.Refused.refused(refusalKind(refused))
 		return nil, &RateLimitError{RetryAfter: wait}
 	}
 	var proved []*status.Order

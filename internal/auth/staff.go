@@ -143,6 +143,8 @@ type StaffStore interface {
 type Staff struct {
 	Store StaffStore
 	Now   func() time.Time
+	// Refused, when set, is told of every login refused by a limit.
+	Refused RefusalHook
 }
 
 // Login returns the user whose email and password these are. It returns ErrBadLogin for an
@@ -152,18 +154,19 @@ func (s *Staff) Login(ctx context.Context, email, password, clientAddr string) (
 	now := s.Now()
 	email = NormalizeStaffEmail(email)
 	for _, lim := range []struct {
-		by, value string
-		max       int
-		window    time.Duration
+		by, value, kind string
+		max             int
+		window          time.Duration
 	}{
-		{"email", email, LoginEmailFailures, LoginEmailWindow},
-		{"addr", clientAddr, LoginAddrFailures, LoginAddrWindow},
+		{"email", email, RefusedLoginEmail, LoginEmailFailures, LoginEmailWindow},
+		{"addr", clientAddr, RefusedLoginAddr, LoginAddrFailures, LoginAddrWindow},
 	} {
 		n, oldest, err := s.Store.LoginFailures(ctx, lim.by, lim.value, now.Add(-lim.window))
 		if err != nil {
 			return StaffUser{}, err
 		}
 		if n >= lim.max {
+			s.Refused.refused(lim.kind)
 			wait := oldest.Add(lim.window).Sub(now)
 			if wait < time.Second {
 				wait = time.Second

@@ -31,6 +31,7 @@ const usage = `orderstatus: order status pages, API, email widget and support co
 Usage:
   orderstatus                          same as: serve --demo
   orderstatus serve [--addr A] [--db PATH] [--base-url URL] [--demo]
+                    [--trusted-proxies CIDR,...] [--log-format text|json] [--metrics-addr A]
   orderstatus account add --name N [--id ID]
   orderstatus account set --account ID [--callback-url URL] [--public-view status|none]
   orderstatus account rotate-key --account ID
@@ -43,9 +44,12 @@ Usage:
   orderstatus backup PATH              consistent online copy of the database
   orderstatus demo generate --orders N [--accounts 1001,1002] [--seed S] [--out FILE]
                                        realistic orders as JSON lines, for import
+  orderstatus version                  module version, commit and Go version of this binary
 
 Environment: ORDERSTATUS_ADDR (127.0.0.1:8080), ORDERSTATUS_DB (data/orderstatus.db),
-ORDERSTATUS_BASE_URL (http://<addr>).
+ORDERSTATUS_BASE_URL (http://<addr>), ORDERSTATUS_TRUSTED_PROXIES (none),
+ORDERSTATUS_LOG_FORMAT (text), ORDERSTATUS_METRICS_ADDR (none), ORDERSTATUS_METRICS_TOKEN
+(none: /metrics answers loopback only).
 Callbacks: ORDERSTATUS_CALLBACKS_ALLOW_PRIVATE (false), ORDERSTATUS_CALLBACK_TIMEOUT (10s),
 ORDERSTATUS_CALLBACK_BACKOFF (10s), ORDERSTATUS_CALLBACK_POLL (1s).
 Carriers: ORDERSTATUS_DHL_API_KEY (enables DHL live refresh), ORDERSTATUS_DHL_BASE_URL
@@ -74,6 +78,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return cmdBackup(ctx, args[1:], env)
 	case "demo":
 		return cmdDemo(ctx, args[1:], env)
+	case "version":
+		return cmdVersion(args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return nil
@@ -114,8 +120,16 @@ func newFlagSet(name string, env Env) *flag.FlagSet {
 	return fl
 }
 
-func logger(env Env) *slog.Logger {
-	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// logger writes to stderr as logfmt text or as one JSON object per line (--log-format).
+func logger(env Env, format string) (*slog.Logger, error) {
+	opt := &slog.HandlerOptions{Level: slog.LevelInfo}
+	switch format {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(env.Stderr, opt)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(env.Stderr, opt)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
 }
 
 var errUsage = errors.New("invalid arguments (see orderstatus help)")

@@ -30,10 +30,15 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	fl := newFlagSet("serve", env)
 	c.register(fl, env)
 	withDemo := fl.Bool("demo", false, "load the demo dataset into an empty database and print links")
+	var ops serveOps
+	ops.register(fl, env)
 	if err := fl.Parse(args); err != nil {
 		return errUsage
 	}
-	log := logger(env)
+	log, err := logger(env, ops.LogFormat)
+	if err != nil {
+		return err
+	}
 	integ, err := integrationsFromEnv(env.Getenv)
 	if err != nil {
 		return err
@@ -52,12 +57,24 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	if c.BaseURL == "" {
 		c.Addr = ln.Addr().String()
 	}
-	srv, err := server.New(server.Config{BaseURL: c.baseURL(), Assets: demoAssets(env),
-		Carriers: integ.Carriers, AllowPrivateCallbacks: integ.Callbacks.AllowPrivate}, db, log)
+	scfg := server.Config{BaseURL: c.baseURL(), Assets: demoAssets(env),
+		Carriers: integ.Carriers, AllowPrivateCallbacks: integ.Callbacks.AllowPrivate}
+	if err := ops.apply(&scfg, env); err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := server.New(scfg, db, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	integ.Callbacks.OnOutcome = srv.CountCallback
+	metricsAddr, stopMetrics, err := ops.serveMetrics(ctx, srv, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	if *withDemo {
 		info, err := demo.Load(ctx, db, env.Demo, time.Now())
 		if err != nil {
@@ -78,7 +95,11 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	go func() { errc <- hs.Serve(ln) }()
 	stopCallbacks := startCallbacks(ctx, db, integ.Callbacks, log)
 	defer stopCallbacks()
-	log.Info("serving", "addr", ln.Addr().String(), "base_url", c.baseURL(), "db", c.DB)
+	attrs := []any{"addr", ln.Addr().String(), "base_url", c.baseURL(), "db", c.DB}
+	if metricsAddr != "" {
+		attrs = append(attrs, "metrics_addr", metricsAddr)
+	}
+	log.Info("serving", attrs...)
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
 	}

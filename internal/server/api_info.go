@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net"
 	"net/http"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
@@ -9,18 +8,9 @@ import (
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
-// clientAddr is the address rate limits count a request under.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // caller describes the sender of an API request for the access service.
 func (s *Server) caller(r *http.Request) auth.Caller {
-	return auth.Caller{Token: auth.BearerToken(r.Header.Get("Authorization")), ClientAddr: clientAddr(r)}
+	return auth.Caller{Token: auth.BearerToken(r.Header.Get("Authorization")), ClientAddr: s.clientAddr(r)}
 }
 
 // infoLanguage picks the response language: lang, then the order's language, then en.

@@ -231,7 +231,7 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 // shopperCaller describes a page request: the browser's proved orders and its address. The
 // page never acts on API tokens.
 func (s *Server) shopperCaller(r *http.Request, ss shopperSession) auth.Caller {
-	return auth.Caller{ClientAddr: clientAddr(r), Grants: ss.Grants()}
+	return auth.Caller{ClientAddr: s.clientAddr(r), Grants: ss.Grants()}
 }
 
 // pageError is the shopper page's error mapper, driven by the failure table. Not found and
@@ -319,7 +319,7 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.ProofEmail, req.ProofPostal = email, postal
-	g, err := s.access.Resolve(r.Context(), req, auth.Caller{ClientAddr: clientAddr(r)})
+	g, err := s.access.Resolve(r.Context(), req, auth.Caller{ClientAddr: s.clientAddr(r)})
 	if err == nil && g.Level != status.AccessShopper {
 		err = errProofRefused
 	}

@@ -11,13 +11,15 @@ import (
 // routes is the map of every route the product serves.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.recoverer, s.logRequests, securityHeaders, s.measure)
+	r.Use(s.requestID, s.recoverer, s.logRequests, securityHeaders, s.hsts, s.measure)
 
 	// Operator endpoints.
 	r.Get("/healthz", s.handleHealth)
+	r.Get("/readyz", s.handleReady)
 	r.Get("/metrics", s.handleMetrics)
 
 	// Ingest and read API for shops and carriers (API token).
+	r.Get("/v4/openapi.json", s.handleOpenAPI)
 	r.Route("/v4/track", func(r chi.Router) {
 		r.Put("/orders/", s.handleOrderPut)
 		r.Post("/orders/", s.handleOrderPost)

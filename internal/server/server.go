@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/carrier"
@@ -31,6 +32,15 @@ type Config struct {
 	// AllowPrivateCallbacks accepts callback URLs on loopback and private addresses
 	// (ORDERSTATUS_CALLBACKS_ALLOW_PRIVATE).
 	AllowPrivateCallbacks bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are
+	// believed (--trusted-proxies); empty trusts none.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, is the bearer token /metrics requires (ORDERSTATUS_METRICS_TOKEN);
+	// without it /metrics answers loopback scrapers only.
+	MetricsToken string
+	// MetricsSeparate: /metrics is served by MetricsHandler on a listener of its own
+	// (--metrics-addr), and the main listener does not serve it.
+	MetricsSeparate bool
 }
 
 // Server holds the concrete dependencies of the handlers.
@@ -65,7 +75,8 @@ func New(cfg Config, db *sqlite.DB, logger *slog.Logger) (*Server, error) {
 	}
 	s.sessions = store
 	s.widgets = widget.NewCache(widgetCacheBytes)
-	s.metrics = newMetrics()
+	s.metrics = newMetrics(db, s.widgets)
+	s.access.Refused = s.metrics.refused
 	s.csrf = http.NewCrossOriginProtection()
 	s.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Cross-site form submissions are not allowed. Go back, reload the page and try again.", http.StatusForbidden)

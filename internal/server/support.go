@@ -27,7 +27,9 @@ const (
 
 var st = templates.ST
 
-func (s *Server) staffAuth() *auth.Staff { return &auth.Staff{Store: s.db, Now: s.now} }
+func (s *Server) staffAuth() *auth.Staff {
+	return &auth.Staff{Store: s.db, Now: s.now, Refused: s.metrics.refused}
+}
 
 func supportPage(u auth.StaffUser, title, nav string) templates.SupportPage {
 	return templates.SupportPage{Title: title, User: u.Email, IsAdmin: u.IsAdmin(), Nav: nav}
@@ -67,7 +69,7 @@ func (s *Server) handleSupportLogin(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, templates.SupportLoginPage(v))
 		return
 	}
-	u, err := s.staffAuth().Login(r.Context(), email, password, clientAddr(r))
+	u, err := s.staffAuth().Login(r.Context(), email, password, s.clientAddr(r))
 	var lim *auth.LoginLimitError
 	switch {
 	case errors.As(err, &lim):

@@ -31,6 +31,7 @@ type DB struct {
 	closed     chan struct{}
 	writerDone chan struct{}
 	stats      writerStats
+	cacheStats cacheCounters
 	closeOnce  sync.Once
 	// Accounts' callback URLs, read for every order write that causes callbacks (outbox.go).
 	callbackURLs struct {
@@ -174,4 +175,43 @@ func (s *DB) SettingOrInit(ctx context.Context, key string, init func() []byte) 
 		return err
 	})
 	return v, err
+}
+
+// ErrMigrationsPending is returned by Ready when the database lacks migrations this binary
+// carries (another process opened it with an older binary and this one has not migrated it).
+var ErrMigrationsPending = errors.New("database migrations pending")
+
+// Ready reports whether the database answers queries and has every migration of this binary
+// applied.
+func (s *DB) Ready(ctx context.Context) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	applied := map[string]bool{}
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM migrations`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		applied[n] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var missing []string
+	for _, n := range names {
+		if !applied[n] {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s", ErrMigrationsPending, strings.Join(missing, ", "))
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -31,8 +32,10 @@ func (s *DB) callbackTarget(ctx context.Context, q querier, o *status.Order) (st
 	c, ok := s.callbackURLs.m[o.Account]
 	s.callbackURLs.mu.Unlock()
 	if ok && now.Before(c.expires) {
+		s.cacheStats.callbackURLHits.Add(1)
 		return c.url, nil
 	}
+	s.cacheStats.callbackURLMisses.Add(1)
 	var settings string
 	if err := q.QueryRowContext(ctx, `SELECT settings FROM accounts WHERE id = ?`, o.Account).Scan(&settings); err != nil {
 		return "", fmt.Errorf("callback target of account %d: %w", o.Account, err)
@@ -268,4 +271,17 @@ func (s *DB) ClaimRefresh(ctx context.Context, trackingID string, now time.Time,
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
+}
+
+// OutboxPending counts the callbacks not yet delivered nor given up, and returns when the
+// oldest of them was written (zero when none is pending).
+func (s *DB) OutboxPending(ctx context.Context) (int, time.Time, error) {
+	var n int
+	var oldest sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), min(created_at) FROM callbacks WHERE state = 'pending'`).Scan(&n, &oldest)
+	if err != nil || !oldest.Valid {
+		return n, time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, oldest.String)
+	return n, t, err
 }
