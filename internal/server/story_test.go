@@ -253,8 +253,8 @@ func TestStoryReproductions(t *testing.T) {
 		o, _ := e.db.Order(context.Background(), e.orderID(t, 1001, "A-1006"))
 		acct, _ := e.db.Account(context.Background(), 1001)
 		wd := widgetData(status.Summarize(o, status.SummaryOptions{Lang: "en", Now: demoNow, T: i18n.T, FormatDate: i18n.FormatDateShort}), acct, "en")
-		if wd.Courier != "Shipped with Royal Mail, DPD UK, UPS" || wd.Promise != "" {
-			t.Errorf("widget courier %q promise %q", wd.Courier, wd.Promise)
+		if wd.Courier != "Shipped with Royal Mail, DPD UK, UPS" || wd.Promise != "" || wd.Headline != "1 of 3 delivered · 1 arriving today" || wd.Step != 0 {
+			t.Errorf("widget %q, courier %q, promise %q, one parcel's step %d", wd.Headline, wd.Courier, wd.Promise, wd.Step)
 		}
 	})
 

@@ -172,9 +172,14 @@ func widgetData(sm *status.Summary, acct status.Account, lang string) widget.Dat
 		}
 		return d
 	}
-	// The parcel the order's state is about draws the progress bar and the icon.
+	// The parcel the order's state is about draws the progress bar and the icon; for several
+	// parcels the headline counts them, and one parcel's bar would contradict it.
 	lead := sm.Parcels[sm.Lead]
 	d.Icon, d.Detail = lead.Icon, lead.Where
+	if len(sm.Parcels) > 1 {
+		d.Icon = "box"
+		return d
+	}
 	if len(lead.Steps) == len(d.StepLabels) {
 		d.Step = lead.Current
 		for i, st := range lead.Steps {

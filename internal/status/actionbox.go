@@ -1,9 +1,5 @@
 package status
 
-import (
-	"time"
-)
-
 // ActionBox is what the shopper can do or expect next for a tracking.
 type ActionBox struct {
 	Type               string         `json:"type"`
@@ -44,9 +40,8 @@ func actionBox(o *Order, t *Tracking, vis []Checkpoint, cur Code, it InfoTrackin
 		}
 		if pl.HoldUntil != "" {
 			b.Raw.LatestDate = strp(pl.HoldUntil)
-			if d, err := time.Parse(DateLayout, pl.HoldUntil); err == nil {
-				b.LabelCaption = T("promise.collect_by", "date", opt.FormatDate(opt.Lang, d))
-			}
+			// The summary's words: "Collect by …", or that the collection period has ended.
+			b.LabelCaption = ps.Promise.Text
 		}
 		if len(vis) > 0 {
 			b.Raw.EarliestDate = strp(vis[0].EventTimestamp[:10])

@@ -111,11 +111,8 @@ func promiseOf(o *Order, t *Tracking, vis []Checkpoint, cur Code, j Journey, com
 	switch {
 	case j == JourneyCancelled || j == JourneyReturn:
 		return none
-	case j == JourneyPickup && isPickupCode(cur.Code) && cur.Lifecycle != FailedAttempt:
+	case j == JourneyPickup && isPickupCode(cur.Code) && t.PickupLocation != nil && t.PickupLocation.HoldUntil != "":
 		pl := t.PickupLocation
-		if pl == nil || pl.HoldUntil == "" {
-			return none
-		}
 		d, err := time.Parse(DateLayout, pl.HoldUntil)
 		if err != nil {
 			return none
@@ -127,6 +124,8 @@ func promiseOf(o *Order, t *Tracking, vis []Checkpoint, cur Code, j Journey, com
 		}
 		pr.Words = p.day(d, loc, "promise.collect_by", "promise.collect_by_today", "promise.collect_by_tomorrow")
 		return pr
+	case j == JourneyPickup && isPickupCode(cur.Code) && cur.Lifecycle != FailedAttempt:
+		return none // waiting at the pickup point, no collection date given
 	case complete:
 		for _, c := range vis {
 			if code, _ := LookupCode(c.StatusCode); code.Lifecycle == Delivered {

@@ -231,3 +231,16 @@ func TestSummaryAltText(t *testing.T) {
 		t.Errorf("B-2003 for today: %q", s.Promise.Today)
 	}
 }
+
+// The info document's pickup caption is the summary's promise: past the hold date it no
+// longer asks to collect by a day that has gone.
+func TestInfoPickupCaptionFollowsTheSummary(t *testing.T) {
+	o := demoOrder(t, "B-2001")
+	if got := infoOf(o, demoNow, status.AccessShopper).Trackings[0].ActionBox.LabelCaption; got != "Collect by Wed 21 Jan" {
+		t.Errorf("caption %q", got)
+	}
+	late := time.Date(2026, 1, 22, 12, 0, 0, 0, time.UTC)
+	if got := infoOf(o, late, status.AccessShopper).Trackings[0].ActionBox.LabelCaption; got != "The collection period ended on Wed 21 Jan" {
+		t.Errorf("caption after the hold date %q", got)
+	}
+}
