@@ -75,7 +75,7 @@ func (s *Server) saveOrder(w http.ResponseWriter, r *http.Request, createOnly bo
 		code = http.StatusCreated
 	}
 	w.Header().Set("Location", s.cfg.BaseURL+"/v4/track/orders/"+o.ID+"/")
-	writeJSON(w, code, o)
+	writeJSON(w, code, callback.OrderBody(o, s.now()))
 }
 
 // tokenOrder returns the order named by the {id} URL parameter when the request's API token
@@ -100,7 +100,7 @@ func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) {
 type orderPage struct {
 	Next     *string         `json:"next"`
 	Previous *string         `json:"previous"`
-	Results  []*status.Order `json:"results"`
+	Results  []status.OrderBody `json:"results"`
 }
 
 func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
@@ -157,9 +157,10 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
 			orders = orders[:want]
 		}
 	}
-	page := orderPage{Results: orders}
-	if page.Results == nil {
-		page.Results = []*status.Order{}
+	// Every body carries the order's derived state, as GET by id and callbacks do.
+	page := orderPage{Results: make([]status.OrderBody, 0, len(orders))}
+	for _, o := range orders {
+		page.Results = append(page.Results, callback.OrderBody(o, s.now()))
 	}
 	link := func(o *status.Order, before bool) (*string, error) {
 		c, err := s.db.CursorOf(r.Context(), o, p.Ordering)

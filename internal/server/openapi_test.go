@@ -114,7 +114,8 @@ func TestOpenAPIEveryOperation(t *testing.T) {
 		{"GET", "/v4/track/orders/?page_size=1", e.tokenA, nil, 200},
 		{"GET", "/v4/track/orders/?page_size=0", e.tokenA, nil, 400},
 		{"GET", "/v4/track/orders/" + id + "/", e.tokenA, nil, 200},
-		{"GET", "/v4/track/orders/" + id + "/", e.tokenB, nil, 403},
+		{"GET", "/v4/track/orders/" + id + "/", e.tokenB, nil, 404}, // another account's order is not found
+		{"GET", "/v4/track/couriers/", "", nil, 200},
 		{"GET", "/v4/track/orders/o_missing/", e.tokenA, nil, 404},
 		{"GET", "/v4/track/orders/" + id + "/callbacks/", e.tokenA, nil, 200},
 		{"GET", "/v4/track/orders/" + id + "/callbacks/", "", nil, 401},
