@@ -98,8 +98,8 @@ func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) {
 }
 
 type orderPage struct {
-	Next     *string         `json:"next"`
-	Previous *string         `json:"previous"`
+	Next     *string            `json:"next"`
+	Previous *string            `json:"previous"`
 	Results  []status.OrderBody `json:"results"`
 }
 
