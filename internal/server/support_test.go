@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -107,6 +108,15 @@ type browser struct {
 func (e *supportEnv) browser(t testing.TB) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// browserFrom is a browser whose connections come from another loopback address, so that the
+// server sees a second client address.
+func (e *supportEnv) browserFrom(t testing.TB, ip string) *browser {
+	b := e.browser(t)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	b.c.Transport = &http.Transport{DialContext: d.DialContext}
+	return b
 }
 
 func (b *browser) do(req *http.Request) (int, string) {
@@ -273,23 +283,57 @@ func TestSupportLoginThrottle(t *testing.T) {
 	t.Parallel()
 	e := newSupportServer(t, "")
 	b := e.browser(t)
-	for i := range auth.LoginEmailFailures {
+	for i := range auth.LoginPairFailures {
 		if code, _ := b.post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {"wrong password!"}}); code != http.StatusUnprocessableEntity {
 			t.Fatalf("attempt %d: %d", i+1, code)
 		}
 	}
 	code, body := b.post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {staffPassword}})
-	if code != http.StatusTooManyRequests || b.last.Header.Get("Retry-After") != "900" || !strings.Contains(body, "Try again in 15 minutes, at 12:15 UTC") {
-		t.Fatalf("after 5 failures: %d Retry-After=%q, want 429 in 900 s", code, b.last.Header.Get("Retry-After"))
+	if code != http.StatusTooManyRequests || b.last.Header.Get("Retry-After") != "60" || !strings.Contains(body, "Try again at 12:01:00 UTC") {
+		t.Fatalf("after 5 failures: %d Retry-After=%q, want 429 in 60 s", code, b.last.Header.Get("Retry-After"))
 	}
 	// Another email from the same address still gets through: the per-address limit is 20.
 	b2 := e.browser(t)
 	if code, _ := b2.post("/support/login", url.Values{"email": {"agent@example.com"}, "password": {staffPassword}}); code != http.StatusSeeOther {
 		t.Fatalf("other email: %d", code)
 	}
-	e.advance(auth.LoginEmailWindow)
+	e.advance(auth.LoginBaseDelay)
 	if code, _ := b.post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {staffPassword}}); code != http.StatusSeeOther {
-		t.Fatalf("after the window: %d", code)
+		t.Fatalf("after the delay: %d", code)
+	}
+}
+
+// TestSupportLoginBurst is the reproduction of the issue: concurrent wrong passwords from one
+// address get at most the free number of password checks, and the right password from a
+// second address still works while the first is locked.
+func TestSupportLoginBurst(t *testing.T) {
+	t.Parallel()
+	e := newSupportServer(t, "")
+	const n = 40
+	codes := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code, _ := e.browser(t).post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {fmt.Sprintf("wrong password %d", i)}})
+			codes <- code
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	counts := map[int]int{}
+	for c := range codes {
+		counts[c]++
+	}
+	if counts[http.StatusUnprocessableEntity] != auth.LoginPairFailures || counts[http.StatusTooManyRequests] != n-auth.LoginPairFailures {
+		t.Fatalf("answers %v: want %d checked (422) and %d throttled (429)", counts, auth.LoginPairFailures, n-auth.LoginPairFailures)
+	}
+	if code, _ := e.browser(t).post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {staffPassword}}); code != http.StatusTooManyRequests {
+		t.Fatalf("right password from the locked address: %d, want 429", code)
+	}
+	if code, _ := e.browserFrom(t, "127.0.0.2").post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {staffPassword}}); code != http.StatusSeeOther {
+		t.Fatalf("right password from another address: %d, want a login", code)
 	}
 }
 

@@ -153,46 +153,58 @@ func (s *DB) updateStaff(ctx context.Context, set string, val any, email string)
 	return nil
 }
 
-// LoginFailures implements auth.StaffStore.
-func (s *DB) LoginFailures(ctx context.Context, by, value string, since time.Time) (int, time.Time, error) {
-	var q string
-	switch by {
-	case "email":
-		q = `SELECT count(*), min(at) FROM login_attempts WHERE email = ? AND at > ?`
-	case "addr":
-		q = `SELECT count(*), min(at) FROM login_attempts WHERE client_addr = ? AND at > ?`
-	default:
-		return 0, time.Time{}, fmt.Errorf("login failures by %q", by)
-	}
-	var n int
-	var oldest sql.NullString
-	if err := s.db.QueryRowContext(ctx, q, value, since.UTC().Format(time.RFC3339Nano)).Scan(&n, &oldest); err != nil {
-		return 0, time.Time{}, err
-	}
-	var t time.Time
-	if oldest.Valid {
-		t, _ = time.Parse(time.RFC3339Nano, oldest.String)
-	}
-	return n, t, nil
-}
-
-// AddLoginFailure implements auth.StaffStore. Failures older than a day, which no window
-// counts any more, are deleted at the same time.
-func (s *DB) AddLoginFailure(ctx context.Context, email, clientAddr string, at time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE at < ?`, at.Add(-24*time.Hour).UTC().Format(time.RFC3339Nano)); err != nil {
+// ReserveLogin implements auth.StaffStore. The write transaction (BEGIN IMMEDIATE) makes
+// counting and recording one step across connections and processes. Attempts older than the
+// lookback, which no limit counts any more, are deleted at the same time.
+func (s *DB) ReserveLogin(ctx context.Context, email, clientAddr string, at, since time.Time, wait func(auth.LoginCounts) time.Duration) (int64, time.Duration, auth.LoginCounts, error) {
+	var id int64
+	var retry time.Duration
+	var c auth.LoginCounts
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		cut := since.UTC().Format(time.RFC3339Nano)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE at <= ?`, cut); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO login_attempts (email, client_addr, at) VALUES (?, ?, ?)`,
-			email, clientAddr, at.UTC().Format(time.RFC3339Nano))
-		return err
+		var pairLatest, addrLatest sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), max(at) FROM login_attempts WHERE email = ? AND client_addr = ? AND at > ?`,
+			email, clientAddr, cut).Scan(&c.Pair, &pairLatest); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), max(at) FROM login_attempts WHERE client_addr = ? AND at > ?`,
+			clientAddr, cut).Scan(&c.Addr, &addrLatest); err != nil {
+			return err
+		}
+		c.PairLatest, c.AddrLatest = parseNullTime(pairLatest), parseNullTime(addrLatest)
+		if retry = wait(c); retry > 0 {
+			return nil
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO login_attempts (email, client_addr, at) VALUES (?, ?, ?) RETURNING id`,
+			email, clientAddr, at.UTC().Format(time.RFC3339Nano)).Scan(&id)
 	})
+	return id, retry, c, err
 }
 
-// ClearLoginFailures implements auth.StaffStore.
-func (s *DB) ClearLoginFailures(ctx context.Context, email string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE email = ?`, email)
+func parseNullTime(v sql.NullString) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.RFC3339Nano, v.String)
+	return t
+}
+
+// LoginSucceeded implements auth.StaffStore. Attempts reserved after this one and still
+// running are kept, so that a burst cannot use one right password to reset its own count.
+func (s *DB) LoginSucceeded(ctx context.Context, id int64, email, clientAddr string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE email = ? AND client_addr = ? AND id <= ?`, email, clientAddr, id)
 	return err
+}
+
+// LoginAttempts returns how many login attempts of email (any address when clientAddr is
+// "") are recorded; for tests and the operator.
+func (s *DB) LoginAttempts(ctx context.Context, email, clientAddr string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM login_attempts WHERE email = ? AND (? = '' OR client_addr = ?)`, email, clientAddr, clientAddr).Scan(&n)
+	return n, err
 }
 
 // AddAudit appends an entry to the audit log; At is set from the store's clock when empty.
