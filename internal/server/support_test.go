@@ -214,8 +214,8 @@ func TestSupportLogin(t *testing.T) {
 			cookie = c
 		}
 	}
-	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Secure || cookie.Path != "/support" || cookie.MaxAge != 8*3600 {
-		t.Fatalf("staff cookie %+v: want HttpOnly, SameSite=Lax, not Secure on http, Path=/support, Max-Age 8h", cookie)
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Secure || cookie.Path != "/support" || cookie.MaxAge != 12*3600 {
+		t.Fatalf("staff cookie %+v: want HttpOnly, SameSite=Lax, not Secure on http, Path=/support, Max-Age 12h", cookie)
 	}
 	code, body = b.get("/support/")
 	if code != 200 || !strings.Contains(body, `data-testid="staff-user">boss@example.com<`) {
@@ -364,8 +364,8 @@ func TestSupportSessionExpiry(t *testing.T) {
 	b := e.browser(t)
 	b.login("boss@example.com")
 	// Activity keeps the session: each request moves the idle deadline.
-	for range 3 {
-		e.advance(staffIdleTimeout - time.Minute)
+	for range 2 {
+		e.advance(5 * time.Hour)
 		if code, _ := b.get("/support/"); code != 200 {
 			t.Fatalf("active session: %d", code)
 		}
@@ -378,6 +378,71 @@ func TestSupportSessionExpiry(t *testing.T) {
 	code, body := b.get(b.location())
 	if code != 200 || !strings.Contains(body, "8 hours without activity") {
 		t.Fatalf("login page after expiry: %d", code)
+	}
+}
+
+// TestSupportSessionAbsoluteLifetime: however active, a session ends 12 hours after login.
+func TestSupportSessionAbsoluteLifetime(t *testing.T) {
+	t.Parallel()
+	e := newSupportServer(t, "")
+	b := e.browser(t)
+	b.login("boss@example.com")
+	for range 5 {
+		e.advance(2 * time.Hour)
+		if code, _ := b.get("/support/"); code != 200 {
+			t.Fatalf("active session: %d", code)
+		}
+	}
+	e.advance(2*time.Hour + time.Second)
+	if code, _ := b.get("/support/"); code != http.StatusSeeOther || !strings.Contains(b.location(), "expired=1") {
+		t.Fatalf("12 h after login: %d to %q, want the login page saying it expired", code, b.location())
+	}
+}
+
+// TestSupportLogoutReplay is the reproduction of the issue: a cookie copied before logout
+// no longer works afterwards.
+func TestSupportLogoutReplay(t *testing.T) {
+	t.Parallel()
+	e := newSupportServer(t, "")
+	b := e.browser(t)
+	b.login("boss@example.com")
+	u, _ := url.Parse(e.http.URL + "/support/")
+	copied := b.c.Jar.Cookies(u)
+	if code, _ := b.get("/support/?q=A-1001"); code != 200 {
+		t.Fatalf("before logout: %d", code)
+	}
+	if code, _ := b.post("/support/logout", nil); code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", code)
+	}
+	thief := e.browser(t)
+	thief.c.Jar.SetCookies(u, copied)
+	if code, _ := thief.get("/support/?q=A-1001"); code != http.StatusSeeOther || !strings.HasPrefix(thief.location(), "/support/login") {
+		t.Fatalf("replayed cookie after logout: %d, want a redirect to login", code)
+	}
+}
+
+func TestSupportDisableAndRevokeEndSessions(t *testing.T) {
+	t.Parallel()
+	e := newSupportServer(t, "")
+	ctx := context.Background()
+	boss, agent := e.browser(t), e.browser(t)
+	boss.login("boss@example.com")
+	agent.login("agent@example.com")
+	if err := e.db.DisableStaffUser(ctx, "agent@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := agent.get("/support/"); code != http.StatusSeeOther {
+		t.Fatalf("session of a disabled user: %d, want a redirect to login", code)
+	}
+	u, err := e.db.StaffUserByEmail(ctx, "boss@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.db.RevokeStaffSessions(ctx, u.ID); err != nil || n != 1 {
+		t.Fatalf("revoke: %d %v, want 1 session", n, err)
+	}
+	if code, _ := boss.get("/support/"); code != http.StatusSeeOther {
+		t.Fatalf("revoked session: %d, want a redirect to login", code)
 	}
 }
 

@@ -142,15 +142,89 @@ func (s *DB) DisableStaffUser(ctx context.Context, email string) error {
 }
 
 func (s *DB) updateStaff(ctx context.Context, set string, val any, email string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE staff_users SET `+set+`, session_epoch = session_epoch + 1, updated_at = ? WHERE email = ?`,
-		val, status.FormatTimestamp(s.now()), auth.NormalizeStaffEmail(email))
-	if err != nil {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `UPDATE staff_users SET `+set+`, session_epoch = session_epoch + 1, updated_at = ? WHERE email = ? RETURNING id`,
+			val, status.FormatTimestamp(s.now()), auth.NormalizeStaffEmail(email)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return status.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE user_id = ?`, id)
 		return err
+	})
+}
+
+// CreateStaffSession stores a new staff session.
+func (s *DB) CreateStaffSession(ctx context.Context, ss auth.StaffSession) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO staff_sessions (id_hash, user_id, created_at, last_seen_at, client_addr, user_agent) VALUES (?, ?, ?, ?, ?, ?)`,
+		ss.Hash, ss.UserID, status.FormatTimestamp(ss.CreatedAt), status.FormatTimestamp(ss.LastSeenAt), ss.ClientAddr, ss.UserAgent)
+	return err
+}
+
+const staffSessionCols = `id_hash, user_id, created_at, last_seen_at, client_addr, user_agent`
+
+func scanStaffSession(row interface{ Scan(...any) error }) (auth.StaffSession, error) {
+	var ss auth.StaffSession
+	var created, seen string
+	if err := row.Scan(&ss.Hash, &ss.UserID, &created, &seen, &ss.ClientAddr, &ss.UserAgent); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return ss, status.ErrNotFound
+		}
+		return ss, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return status.ErrNotFound
+	ss.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+	ss.LastSeenAt, _ = time.Parse(time.RFC3339Nano, seen)
+	return ss, nil
+}
+
+// StaffSession returns the session with that id hash, or status.ErrNotFound.
+func (s *DB) StaffSession(ctx context.Context, hash []byte) (auth.StaffSession, error) {
+	return scanStaffSession(s.db.QueryRowContext(ctx, `SELECT `+staffSessionCols+` FROM staff_sessions WHERE id_hash = ?`, hash))
+}
+
+// TouchStaffSession records a request of the session at `at`.
+func (s *DB) TouchStaffSession(ctx context.Context, hash []byte, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?`, status.FormatTimestamp(at), hash)
+	return err
+}
+
+// DeleteStaffSession ends one session; ending one that does not exist is no error.
+func (s *DB) DeleteStaffSession(ctx context.Context, hash []byte) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM staff_sessions WHERE id_hash = ?`, hash)
+	return err
+}
+
+// StaffSessions returns the sessions of a user, newest first, expired ones included until
+// they are pruned.
+func (s *DB) StaffSessions(ctx context.Context, user int64) ([]auth.StaffSession, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+staffSessionCols+` FROM staff_sessions WHERE user_id = ? ORDER BY created_at DESC`, user)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	defer rows.Close()
+	var out []auth.StaffSession
+	for rows.Next() {
+		ss, err := scanStaffSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ss)
+	}
+	return out, rows.Err()
+}
+
+// RevokeStaffSessions ends every session of a user (every user's when user is 0) and
+// returns how many there were.
+func (s *DB) RevokeStaffSessions(ctx context.Context, user int64) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM staff_sessions WHERE ? = 0 OR user_id = ?`, user, user)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // ReserveLogin implements auth.StaffStore. The write transaction (BEGIN IMMEDIATE) makes
