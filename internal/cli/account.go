@@ -16,7 +16,7 @@ import (
 
 func cmdAccount(ctx context.Context, args []string, env Env) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: orderstatus account add|set|rotate-key")
+		return fmt.Errorf("usage: orderstatus account add|set|rotate-key|rotate-session-keys|token")
 	}
 	switch args[0] {
 	case "add":
@@ -25,6 +25,8 @@ func cmdAccount(ctx context.Context, args []string, env Env) error {
 		return cmdAccountSet(ctx, args[1:], env)
 	case "rotate-key":
 		return cmdAccountRotate(ctx, args[1:], env)
+	case "token":
+		return cmdAccountToken(ctx, args[1:], env)
 	}
 	return fmt.Errorf("unknown account command %q", args[0])
 }
@@ -52,7 +54,7 @@ func cmdAccountAdd(ctx context.Context, args []string, env Env) error {
 	if strings.TrimSpace(*name) == "" {
 		return errors.New("--name is required")
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -100,7 +102,7 @@ func cmdAccountRotate(ctx context.Context, args []string, env Env) error {
 	if err := fl.Parse(args); err != nil || *id == 0 {
 		return errors.New("usage: orderstatus account rotate-key --account ID")
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -147,7 +149,7 @@ func cmdAccountSet(ctx context.Context, args []string, env Env) error {
 	if set["public-view"] && *view != status.PublicViewStatus && *view != status.PublicViewNone {
 		return fmt.Errorf("--public-view: want %s or %s", status.PublicViewStatus, status.PublicViewNone)
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer f.Close()
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}

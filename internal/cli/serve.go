@@ -16,13 +16,14 @@ import (
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 )
 
-func openDB(ctx context.Context, path string) (*sqlite.DB, error) {
-	if dir := filepath.Dir(path); dir != "" {
+// open opens the configured database, creating its directory when needed.
+func (c *config) open(ctx context.Context) (*sqlite.DB, error) {
+	if dir := filepath.Dir(c.DB); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
 	}
-	return sqlite.Open(ctx, path)
+	return sqlite.Open(ctx, c.DB)
 }
 
 func cmdServe(ctx context.Context, args []string, env Env) error {
@@ -38,7 +39,7 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -110,7 +111,7 @@ func cmdBackup(ctx context.Context, args []string, env Env) error {
 	if _, err := os.Stat(dst); err == nil {
 		return fmt.Errorf("%s already exists; choose a new file", dst)
 	}
-	db, err := sqlite.Open(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}

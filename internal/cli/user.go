@@ -92,7 +92,7 @@ func cmdUserAdd(ctx context.Context, args []string, env Env) error {
 	if u.PasswordHash, err = auth.HashPassword(pw); err != nil {
 		return problems(err)
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func cmdUserPasswd(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return problems(err)
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func cmdUserDisable(ctx context.Context, args []string, env Env) error {
 	if err := fl.Parse(args); err != nil || *email == "" {
 		return errors.New(userUsage)
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func cmdUserSessions(ctx context.Context, args []string, env Env) error {
 	if err := fl.Parse(args); err != nil || *email == "" || fl.NArg() > 0 {
 		return errors.New(userUsage)
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
