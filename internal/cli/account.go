@@ -27,6 +27,8 @@ func cmdAccount(ctx context.Context, args []string, env Env) error {
 		return cmdAccountRotate(ctx, args[1:], env)
 	case "token":
 		return cmdAccountToken(ctx, args[1:], env)
+	case "rotate-session-keys":
+		return cmdRotateSessionKeys(ctx, args[1:], env)
 	}
 	return fmt.Errorf("unknown account command %q", args[0])
 }
@@ -168,4 +170,27 @@ func cmdAccountSet(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	return json.NewEncoder(env.Stdout).Encode(map[string]any{"account": a.ID, "callback_url": a.CallbackURL, "public_view": a.PublicView})
+}
+
+// cmdRotateSessionKeys replaces the keys that sign and encrypt session cookies and ends
+// every staff session.
+func cmdRotateSessionKeys(ctx context.Context, args []string, env Env) error {
+	var c config
+	fl := newFlagSet("account rotate-session-keys", env)
+	c.register(fl, env)
+	if err := fl.Parse(args); err != nil || fl.NArg() > 0 {
+		return errors.New("usage: orderstatus account rotate-session-keys")
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.RotateSessionKeys(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "session keys replaced; %d staff sessions ended. Restart running servers: "+
+		"they then make new keys and every shopper and staff cookie signed with the old ones is refused\n", n)
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -133,11 +134,21 @@ func TestLinkAndBackup(t *testing.T) {
 	if _, _, err := runCmd(t, db, "", "backup", backup); err != nil {
 		t.Fatal(err)
 	}
-	b, err := sqlite.Open(context.Background(), backup)
+	// The backup holds no master key: it opens only with the live database's key file.
+	if _, err := sqlite.Open(context.Background(), backup); !errors.Is(err, sqlite.ErrNoMasterKey) {
+		t.Fatalf("backup opened without its master key: %v", err)
+	}
+	if _, err := os.Stat(sqlite.KeyFileFor(backup)); err == nil {
+		t.Error("opening the backup without a key wrote a key file")
+	}
+	b, err := sqlite.OpenWith(context.Background(), backup, sqlite.Options{KeyFile: sqlite.KeyFileFor(db)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
+	if fi, err := os.Stat(backup); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup file mode %v, want 0600", fi.Mode().Perm())
+	}
 	ids, _ := b.FindOrderIDs(context.Background(), status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "L-1"}, 1)
 	if len(ids) != 1 {
 		t.Errorf("backup lacks the order")

@@ -121,3 +121,33 @@ func TestAccountTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestMasterKeyFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.db")
+	env := func(key string) func(string) string {
+		return func(k string) string {
+			return map[string]string{"ORDERSTATUS_DB": db, "ORDERSTATUS_MASTER_KEY": key}[k]
+		}
+	}
+	run := func(key string, args ...string) error {
+		var out, errb bytes.Buffer
+		return Run(context.Background(), args, Env{Getenv: env(key), Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	}
+	key := "q3u9Rk0w0m4m0hq3V9f7C1kq5s8tBz2fX0nLw6yYt1E="
+	if err := run(key, "account", "add", "--name", "Shop"); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(key, "account", "token", "list", "--account", "1001"); err != nil {
+		t.Fatalf("same key: %v", err)
+	}
+	if err := run("", "account", "token", "list", "--account", "1001"); err == nil || !strings.Contains(err.Error(), "ORDERSTATUS_MASTER_KEY") {
+		t.Fatalf("without the key: %v, want an error naming ORDERSTATUS_MASTER_KEY", err)
+	}
+	if err := run("too-short", "account", "token", "list", "--account", "1001"); err == nil || !strings.Contains(err.Error(), "base64") {
+		t.Fatalf("malformed key: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "k.master-key")); err == nil {
+		t.Fatal("a key file was written although the key came from the environment")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/demo"
 	"github.com/orderstatus/orderstatus/internal/server"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
@@ -23,7 +24,15 @@ func (c *config) open(ctx context.Context) (*sqlite.DB, error) {
 			return nil, err
 		}
 	}
-	return sqlite.Open(ctx, c.DB)
+	opt := sqlite.Options{KeyFile: c.MasterKeyFile}
+	if c.masterKey != "" {
+		k, err := auth.ParseMasterKey(c.masterKey)
+		if err != nil {
+			return nil, fmt.Errorf("ORDERSTATUS_MASTER_KEY: %w", err)
+		}
+		opt.MasterKey = k
+	}
+	return sqlite.OpenWith(ctx, c.DB, opt)
 }
 
 func cmdServe(ctx context.Context, args []string, env Env) error {

@@ -35,8 +35,9 @@ func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []by
 	defer s.forgetCallbackURL(a.ID)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		now := status.FormatTimestamp(s.now())
+		sk, pk, cb := s.sealAccount(a)
 		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, name, signing_key, previous_signing_key, callback_secret, settings, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ID, a.Name, a.SigningKey, a.PreviousSigningKey, a.CallbackSecret, settingsOf(a), now)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ID, a.Name, sk, pk, cb, settingsOf(a), now)
 		if err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return fmt.Errorf("account %d: %w", a.ID, status.ErrConflict)
@@ -53,8 +54,9 @@ func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []by
 // UpdateAccount implements status.Store.
 func (s *DB) UpdateAccount(ctx context.Context, a status.Account) error {
 	defer s.forgetCallbackURL(a.ID)
+	sk, pk, cb := s.sealAccount(a)
 	res, err := s.db.ExecContext(ctx, `UPDATE accounts SET name = ?, signing_key = ?, previous_signing_key = ?, callback_secret = ?, settings = ? WHERE id = ?`,
-		a.Name, a.SigningKey, a.PreviousSigningKey, a.CallbackSecret, settingsOf(a), a.ID)
+		a.Name, sk, pk, cb, settingsOf(a), a.ID)
 	if err != nil {
 		return err
 	}
@@ -66,8 +68,9 @@ func (s *DB) UpdateAccount(ctx context.Context, a status.Account) error {
 
 const accountCols = `id, name, signing_key, previous_signing_key, callback_secret, settings`
 
-// scanAccount reads the accountCols of row, then extra columns into extra.
-func scanAccount(row interface{ Scan(...any) error }, extra ...any) (status.Account, error) {
+// scanAccount reads the accountCols of row, then extra columns into extra, and decrypts the
+// account's secrets.
+func (s *DB) scanAccount(row interface{ Scan(...any) error }, extra ...any) (status.Account, error) {
 	var a status.Account
 	var settings string
 	if err := row.Scan(append([]any{&a.ID, &a.Name, &a.SigningKey, &a.PreviousSigningKey, &a.CallbackSecret, &settings}, extra...)...); err != nil {
@@ -85,12 +88,12 @@ func scanAccount(row interface{ Scan(...any) error }, extra ...any) (status.Acco
 	if a.PublicView == "" {
 		a.PublicView = status.PublicViewStatus
 	}
-	return a, nil
+	return a, s.openAccount(&a)
 }
 
 // Account implements status.Store.
 func (s *DB) Account(ctx context.Context, id int64) (status.Account, error) {
-	return scanAccount(cachedDB{s}.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ?`, id))
+	return s.scanAccount(cachedDB{s}.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ?`, id))
 }
 
 // Accounts implements status.Store.
@@ -102,7 +105,7 @@ func (s *DB) Accounts(ctx context.Context) ([]status.Account, error) {
 	defer rows.Close()
 	var out []status.Account
 	for rows.Next() {
-		a, err := scanAccount(rows)
+		a, err := s.scanAccount(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +119,7 @@ func (s *DB) Accounts(ctx context.Context) ([]status.Account, error) {
 // costs one write a minute, not one per request.
 func (s *DB) AccountByToken(ctx context.Context, tokenHash []byte) (status.Account, error) {
 	var expires, used sql.NullString
-	a, err := scanAccount(cachedDB{s}.QueryRowContext(ctx, `SELECT `+prefixCols("a.", accountCols)+`, t.expires_at, t.last_used_at FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?`, tokenHash),
+	a, err := s.scanAccount(cachedDB{s}.QueryRowContext(ctx, `SELECT `+prefixCols("a.", accountCols)+`, t.expires_at, t.last_used_at FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?`, tokenHash),
 		&expires, &used)
 	if err != nil {
 		return a, err
