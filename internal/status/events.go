@@ -40,6 +40,9 @@ func (ev EventInput) Checkpoint() Checkpoint {
 
 // DecodeEvents parses one event or {"events":[…]} and validates each, reporting all problems.
 func DecodeEvents(body []byte) ([]EventInput, error) {
+	if verr := CheckJSONHygiene(body); verr != nil {
+		return nil, verr
+	}
 	m, verr := parseObject(body)
 	if verr != nil {
 		return nil, verr
