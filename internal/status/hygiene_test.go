@@ -47,7 +47,7 @@ func TestIngestHygiene(t *testing.T) {
 		{"20,000-character tracking number", `{"order_number":"H-1","recipient_email":"a@example.com","trackings":[{"courier":"dhl","tracking_number":"` + strings.Repeat("1", 20000) + `"}]}`, "trackings[0].tracking_number", "no more than 100 characters"},
 		{"long free text", `{"order_number":"H-1","recipient_email":"a@example.com","trackings":[{"courier":"dhl","tracking_number":"T1","checkpoints":[{"status_code":"InTransit","event_timestamp":"2026-01-01T00:00:00Z","status_details":"` + strings.Repeat("é", 4097) + `"}]}]}`, "trackings[0].checkpoints[0].status_details", "no more than 4096 characters"},
 		{"long URL", base(`,"callback_url":"https://x.example/` + strings.Repeat("a", 2048) + `"`), "callback_url", "no more than 2048 characters"},
-		{"long tag", base(`,"tags":["a:`+strings.Repeat("b", 300)+`"]`), "tags[0]", "no more than 255"},
+		{"long tag", base(`,"tags":["a:` + strings.Repeat("b", 300) + `"]`), "tags[0]", "no more than 255"},
 		{"numeric order number", `{"order_number":1001,"recipient_email":"a@example.com"}`, "order_number", "Must be a string."},
 		{"protocol-relative image", `{"order_number":"H-1","recipient_email":"a@example.com","trackings":[{"courier":"dhl","tracking_number":"T1","articles":[{"article_name":"x","article_image_url":"//evil.example/x.png"}]}]}`, "trackings[0].articles[0].article_image_url", "https://"},
 		{"backslash image", `{"order_number":"H-1","recipient_email":"a@example.com","trackings":[{"courier":"dhl","tracking_number":"T1","articles":[{"article_name":"x","article_image_url":"/\\evil.example/x.png"}]}]}`, "trackings[0].articles[0].article_image_url", "https://"},
