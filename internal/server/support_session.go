@@ -146,11 +146,8 @@ func (s *Server) requireStaff(next http.Handler) http.Handler {
 // localNext returns next when it is a console path on this site, else the search page, so
 // that the login form cannot be used to redirect elsewhere.
 func localNext(next string) string {
-	if strings.HasPrefix(next, "/support/") && !strings.HasPrefix(next, "/support/login") &&
-		!strings.ContainsAny(next, "\\\r\n") && !strings.HasPrefix(next, "//") {
-		if u, err := url.Parse(next); err == nil && u.Host == "" && u.Scheme == "" {
-			return next
-		}
+	if p, ok := localPath(next); ok && strings.HasPrefix(p, "/support/") && !strings.HasPrefix(p, "/support/login") {
+		return p
 	}
 	return "/support/"
 }
