@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -57,5 +59,50 @@ func TestAPITokenExpiryAndRevocation(t *testing.T) {
 	}
 	if code := get(e.tokenA); code != http.StatusOK {
 		t.Fatalf("the account's other token: %d", code)
+	}
+}
+
+// TestAPIResponsesNotStored: every API answer that can carry personal data says no-store,
+// token reads included; the widget keeps its own revalidation policy.
+func TestAPIResponsesNotStored(t *testing.T) {
+	e := newTestEnv(t)
+	code, body := e.do(t, "PUT", "/v4/track/orders/", e.tokenA, orderPayload(1001, "NS-1", 1, 2))
+	if code != http.StatusCreated {
+		t.Fatalf("seed: %d %s", code, body)
+	}
+	var o struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal(body, &o)
+	for _, tc := range []struct{ method, path, token string }{
+		{"GET", "/v4/track/orders/?page_size=5", e.tokenA},
+		{"GET", "/v4/track/orders/" + o.ID + "/", e.tokenA},
+		{"GET", "/v4/track/orders/" + o.ID + "/callbacks/", e.tokenA},
+		{"GET", "/v4/track/orders/info/?account=1001&order_number=NS-1", e.tokenA},
+		{"GET", "/v4/track/orders/info/?account=1001&order_number=NS-1", ""},
+		{"PUT", "/v4/track/orders/", e.tokenA},
+		{"GET", "/v4/track/orders/nope/", e.tokenB},
+	} {
+		var payload any
+		if tc.method == "PUT" {
+			payload = orderPayload(1001, "NS-1", 1, 2)
+		}
+		req, _ := http.NewRequest(tc.method, e.http.URL+tc.path, nil)
+		if payload != nil {
+			b, _ := json.Marshal(payload)
+			req, _ = http.NewRequest(tc.method, e.http.URL+tc.path, bytes.NewReader(b))
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("%s %s: %d Cache-Control %q, want no-store", tc.method, tc.path, resp.StatusCode, cc)
+		}
 	}
 }
