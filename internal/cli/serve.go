@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/demo"
+	"github.com/orderstatus/orderstatus/internal/housekeeping"
 	"github.com/orderstatus/orderstatus/internal/server"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 )
@@ -62,8 +64,9 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	if c.BaseURL == "" {
 		c.Addr = ln.Addr().String()
 	}
+	pruned := &housekeeping.Counters{}
 	srv, err := server.New(server.Config{BaseURL: c.baseURL(), Assets: demoAssets(env),
-		Carriers: integ.Carriers, AllowPrivateCallbacks: integ.Callbacks.AllowPrivate}, db, log)
+		Carriers: integ.Carriers, AllowPrivateCallbacks: integ.Callbacks.AllowPrivate, Housekeeping: pruned}, db, log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -88,6 +91,8 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	go func() { errc <- hs.Serve(ln) }()
 	stopCallbacks := startCallbacks(ctx, db, integ.Callbacks, log)
 	defer stopCallbacks()
+	stopHousekeeping := startHousekeeping(ctx, db, pruned, log)
+	defer stopHousekeeping()
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", c.baseURL(), "db", c.DB)
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
@@ -130,6 +135,21 @@ func cmdBackup(ctx context.Context, args []string, env Env) error {
 	}
 	fmt.Fprintf(env.Stdout, "backup written to %s\n", dst)
 	return nil
+}
+
+// startHousekeeping runs the pruning job until the returned stop is called.
+func startHousekeeping(ctx context.Context, db *sqlite.DB, counters *housekeeping.Counters, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	job := &housekeeping.Job{Store: db, Now: time.Now, Logger: log, Counters: counters}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		job.Run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // demoAssets are the demo's images, served under /demo/assets/.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/carrier"
+	"github.com/orderstatus/orderstatus/internal/housekeeping"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
@@ -31,6 +32,8 @@ type Config struct {
 	// AllowPrivateCallbacks accepts callback URLs on loopback and private addresses
 	// (ORDERSTATUS_CALLBACKS_ALLOW_PRIVATE).
 	AllowPrivateCallbacks bool
+	// Housekeeping counts what the pruning job removed, for /metrics; nil when no job runs.
+	Housekeeping *housekeeping.Counters
 }
 
 // Server holds the concrete dependencies of the handlers.
