@@ -79,6 +79,20 @@ func (refuseStore) SaveOrder(ctx context.Context, account int64, id Identity, cr
 	return nil, false, err
 }
 
+func TestEventWrongTypes(t *testing.T) {
+	for _, tc := range []struct{ body, attr string }{
+		{`{"courier":"dhl","tracking_number":"T","status_code":7,"event_timestamp":"2026-01-01T00:00:00Z"}`, "status_code"},
+		{`{"courier":"dhl","tracking_number":123,"status_code":"InTransit","event_timestamp":"2026-01-01T00:00:00Z"}`, "tracking_number"},
+		{`{"events":[{"courier":"dhl","tracking_number":"T","status_code":"InTransit","event_timestamp":false}]}`, "events[0].event_timestamp"},
+	} {
+		_, err := DecodeEvents([]byte(tc.body))
+		ps := problemsOf(t, err)
+		if len(ps) != 1 || ps[0].Attr != tc.attr || !strings.HasPrefix(ps[0].Detail, "Must be a string.") {
+			t.Errorf("%s: problems %v, want only %s: Must be a string.", tc.body, ps, tc.attr)
+		}
+	}
+}
+
 func TestHygieneAccepts(t *testing.T) {
 	for _, body := range []string{
 		`{"order_number":"A-1","recipient_name":"Zoë 👩‍🚀 \ud83d\ude80","notes":"line 1\nline 2\ttab"}`,
