@@ -1,6 +1,7 @@
 package status
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"unicode/utf8"
@@ -68,8 +69,9 @@ const maxHygieneDepth = 100
 // reports it.
 func CheckJSONHygiene(body []byte) *ValidationError {
 	h := hygiene{b: body}
+	h.path = h.pathBuf[:0]
 	h.space()
-	if !h.value("", "", 0) {
+	if !h.value(nil, 0) {
 		return nil
 	}
 	h.space()
@@ -83,14 +85,40 @@ type hygiene struct {
 	b []byte
 	i int
 	e ValidationError
+	// path is the way to the current value: object keys, or array indexes (key nil).
+	path    []pathSeg
+	pathBuf [8]pathSeg
 }
 
-func (h *hygiene) add(code, attr, format string, args ...any) {
-	if len(h.e.Problems) < maxHygieneProblems {
-		if attr == "" {
-			attr = "non_field_errors"
+type pathSeg struct {
+	key   []byte
+	index int
+}
+
+// attr renders the current path, as problems name attributes ("trackings[0].courier").
+func (h *hygiene) attr() string {
+	var b []byte
+	for _, s := range h.path {
+		if s.key == nil {
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(s.index), 10)
+			b = append(b, ']')
+			continue
 		}
-		h.e.Add(code, attr, format, args...)
+		if len(b) > 0 {
+			b = append(b, '.')
+		}
+		b = append(b, s.key...)
+	}
+	if len(b) == 0 {
+		return "non_field_errors"
+	}
+	return string(b)
+}
+
+func (h *hygiene) add(code, format string, args ...any) {
+	if len(h.e.Problems) < maxHygieneProblems {
+		h.e.Add(code, h.attr(), format, args...)
 	}
 }
 
@@ -105,16 +133,16 @@ func (h *hygiene) space() {
 	}
 }
 
-// value checks one value at path; key is the object key it belongs to (for arrays, the key
-// of the array). It returns false when the bytes are not well-formed JSON.
-func (h *hygiene) value(path, key string, depth int) bool {
+// value checks one value; key is the object key it belongs to (for arrays, the key of the
+// array). It returns false when the bytes are not well-formed JSON.
+func (h *hygiene) value(key []byte, depth int) bool {
 	if depth > maxHygieneDepth || h.i >= len(h.b) {
 		return false
 	}
 	switch c := h.b[h.i]; {
 	case c == '{':
 		h.i++
-		return h.object(path, depth)
+		return h.object(depth)
 	case c == '[':
 		h.i++
 		h.space()
@@ -122,9 +150,12 @@ func (h *hygiene) value(path, key string, depth int) bool {
 			h.i++
 			return true
 		}
+		h.path = append(h.path, pathSeg{})
+		defer func() { h.path = h.path[:len(h.path)-1] }()
 		for n := 0; ; n++ {
+			h.path[len(h.path)-1].index = n
 			h.space()
-			if !h.value(path+"["+strconv.Itoa(n)+"]", key, depth+1) {
+			if !h.value(key, depth+1) {
 				return false
 			}
 			h.space()
@@ -142,7 +173,7 @@ func (h *hygiene) value(path, key string, depth int) bool {
 			}
 		}
 	case c == '"':
-		_, ok := h.str(path, key, false)
+		_, ok := h.str(key, false)
 		return ok
 	default:
 		start := h.i
@@ -157,45 +188,49 @@ func (h *hygiene) value(path, key string, depth int) bool {
 	}
 }
 
-func (h *hygiene) object(path string, depth int) bool {
+func (h *hygiene) object(depth int) bool {
 	h.space()
 	if h.i < len(h.b) && h.b[h.i] == '}' {
 		h.i++
 		return true
 	}
-	var seen []string
+	var seen [16][]byte
+	nSeen := 0
 	var seenSet map[string]bool
+	h.path = append(h.path, pathSeg{key: []byte{}})
+	defer func() { h.path = h.path[:len(h.path)-1] }()
 	for {
 		h.space()
 		if h.i >= len(h.b) || h.b[h.i] != '"' {
 			return false
 		}
-		key, ok := h.str(path, "", true)
+		key, ok := h.str(nil, true)
 		if !ok {
 			return false
 		}
-		attr := join(path, key)
+		h.path[len(h.path)-1].key = key
 		dup := false
 		if seenSet != nil {
-			dup = seenSet[key]
+			dup = seenSet[string(key)]
 		} else {
-			for _, k := range seen {
-				dup = dup || k == key
+			for _, k := range seen[:nSeen] {
+				dup = dup || bytes.Equal(k, key)
 			}
 		}
 		if dup {
-			h.add("duplicate_key", attr, "The key %q appears more than once in this object.", key)
+			h.add("duplicate_key", "The key %q appears more than once in this object.", key)
 		}
-		if seenSet == nil && len(seen) < 16 {
-			seen = append(seen, key)
+		if seenSet == nil && nSeen < len(seen) {
+			seen[nSeen] = key
+			nSeen++
 		} else {
 			if seenSet == nil {
 				seenSet = make(map[string]bool, 32)
-				for _, k := range seen {
-					seenSet[k] = true
+				for _, k := range seen[:nSeen] {
+					seenSet[string(k)] = true
 				}
 			}
-			seenSet[key] = true
+			seenSet[string(key)] = true
 		}
 		h.space()
 		if h.i >= len(h.b) || h.b[h.i] != ':' {
@@ -203,7 +238,7 @@ func (h *hygiene) object(path string, depth int) bool {
 		}
 		h.i++
 		h.space()
-		if !h.value(attr, key, depth+1) {
+		if !h.value(key, depth+1) {
 			return false
 		}
 		h.space()
@@ -222,44 +257,66 @@ func (h *hygiene) object(path string, depth int) bool {
 	}
 }
 
-// str reads a string whose opening quote is at h.i and checks it as the value of key at path
-// (isKey: as an object key at path, with MaxString). It returns the string decoded when it is
-// a key, for duplicate detection.
-func (h *hygiene) str(path, key string, isKey bool) (string, bool) {
+// str reads a string whose opening quote is at h.i and checks it as the value of key (isKey:
+// as an object key, with MaxString, and reported at the key's own path). For a key it returns
+// the key's bytes unescaped, for duplicate detection and the path.
+func (h *hygiene) str(key []byte, isKey bool) ([]byte, bool) {
 	h.i++ // opening quote
-	max, free := StringLimit(key)
-	attr := path
+	start := h.i
+	max, free := StringLimit(string(key))
 	if isKey {
 		max, free = MaxString, false
 	}
 	problem := ""
 	n := 0 // characters
-	var dec []byte
-	if isKey {
-		dec = make([]byte, 0, 32)
-	}
+	escaped := false
+	var dec []byte // a key's unescaped bytes, once it has an escape
 	for h.i < len(h.b) {
+		// Fast path: a run of printable ASCII without quotes or escapes.
+		if !escaped {
+			j := h.i
+			for j < len(h.b) && h.b[j] >= 0x20 && h.b[j] < 0x7f && h.b[j] != '"' && h.b[j] != '\\' {
+				j++
+			}
+			n += j - h.i
+			h.i = j
+			if h.i >= len(h.b) {
+				break
+			}
+		}
 		c := h.b[h.i]
 		switch {
 		case c == '"':
+			raw := h.b[start:h.i]
 			h.i++
 			if problem == "" && n > max {
 				problem = fmt.Sprintf("Ensure this field has no more than %d characters.", max)
 			}
-			if problem != "" {
-				if isKey {
-					attr = join(path, string(dec))
-					if !utf8.Valid(dec) {
-						attr = path
-					}
+			var out []byte
+			if isKey {
+				out = raw
+				if escaped {
+					out = dec
 				}
-				h.add("invalid", attr, "%s", problem)
 			}
-			return string(dec), true
+			if problem != "" {
+				if isKey && utf8.Valid(out) {
+					h.path = append(h.path, pathSeg{key: out})
+					h.add("invalid", "%s", problem)
+					h.path = h.path[:len(h.path)-1]
+				} else {
+					h.add("invalid", "%s", problem)
+				}
+			}
+			return out, true
 		case c == '\\':
 			if h.i+1 >= len(h.b) {
-				return "", false
+				return nil, false
 			}
+			if isKey && !escaped {
+				dec = append(make([]byte, 0, 2*(h.i-start)+8), h.b[start:h.i]...)
+			}
+			escaped = true
 			esc := h.b[h.i+1]
 			h.i += 2
 			var r rune
@@ -279,15 +336,14 @@ func (h *hygiene) str(path, key string, isKey bool) (string, bool) {
 			case 'u':
 				v, ok := hex4(h.b, h.i)
 				if !ok {
-					return "", false
+					return nil, false
 				}
 				h.i += 4
 				r = rune(v)
 				if r >= 0xD800 && r <= 0xDBFF {
-					lo, ok := -1, false
+					lo := -1
 					if h.i+6 <= len(h.b) && h.b[h.i] == '\\' && h.b[h.i+1] == 'u' {
-						var v2 int
-						if v2, ok = hex4(h.b, h.i+2); ok && v2 >= 0xDC00 && v2 <= 0xDFFF {
+						if v2, ok := hex4(h.b, h.i+2); ok && v2 >= 0xDC00 && v2 <= 0xDFFF {
 							lo = v2
 						}
 					}
@@ -307,7 +363,7 @@ func (h *hygiene) str(path, key string, isKey bool) (string, bool) {
 					r = utf8.RuneError
 				}
 			default:
-				return "", false
+				return nil, false
 			}
 			if problem == "" {
 				problem = controlProblem(r, free)
@@ -317,12 +373,12 @@ func (h *hygiene) str(path, key string, isKey bool) (string, bool) {
 				dec = utf8.AppendRune(dec, r)
 			}
 		case c < utf8.RuneSelf:
-			if problem == "" {
+			if problem == "" && (c < 0x20 || c == 0x7f) {
 				problem = controlProblem(rune(c), free)
 			}
 			n++
 			h.i++
-			if isKey {
+			if isKey && escaped {
 				dec = append(dec, c)
 			}
 		default:
@@ -331,17 +387,17 @@ func (h *hygiene) str(path, key string, isKey bool) (string, bool) {
 				if problem == "" {
 					problem = "Must be valid UTF-8."
 				}
-			} else if problem == "" {
+			} else if problem == "" && r <= 0x9F {
 				problem = controlProblem(r, free)
 			}
-			if isKey {
+			if isKey && escaped {
 				dec = append(dec, h.b[h.i:h.i+size]...)
 			}
 			n++
 			h.i += size
 		}
 	}
-	return "", false
+	return nil, false
 }
 
 func controlProblem(r rune, freeText bool) string {

@@ -250,3 +250,22 @@ func FuzzSentKeys(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkHygiene compares the hygiene pass with the decode it precedes, on a demo order.
+func BenchmarkHygiene(b *testing.B) {
+	body := []byte(`{"account":1001,"order_number":"A-1001","recipient_email":"emma@example.com","recipient_name":"Emma Schmidt","destination_country_iso3":"DEU","order_date":"2026-01-10T09:00:00Z","trackings":[{"courier":"dhl-germany","tracking_number":"00340434161094015902","recipient_postal_code":"10115","articles":[{"article_name":"Rain jacket","article_image_url":"/demo/assets/jacket.svg","quantity":1,"unit_price":"129.90"}],"checkpoints":[{"status_code":"InTransit","event_timestamp":"2026-01-11T08:00:00Z","location":"Berlin","status_details":"Arrived at the hub"},{"status_code":"OutForDelivery","event_timestamp":"2026-01-12T07:10:00Z","location":"Berlin"}]}]}`)
+	b.Run("hygiene", func(b *testing.B) {
+		for b.Loop() {
+			if CheckJSONHygiene(body) != nil {
+				b.Fatal("rejected")
+			}
+		}
+	})
+	b.Run("DecodeOrder", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := DecodeOrder(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
