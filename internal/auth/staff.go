@@ -190,6 +190,10 @@ type Staff struct {
 func (s *Staff) Login(ctx context.Context, email, password, clientAddr string) (StaffUser, error) {
 	now := s.Now()
 	email = NormalizeStaffEmail(email)
+	if len(email) > maxLoginEmail {
+		// No user has such an email; the attempt is counted under a bounded key.
+		email = email[:maxLoginEmail]
+	}
 	id, retry, counts, err := s.Store.ReserveLogin(ctx, email, clientAddr, now, now.Add(-LoginLookback),
 		func(c LoginCounts) time.Duration { return LoginWait(c, now) })
 	if err != nil {
@@ -222,6 +226,9 @@ func (s *Staff) Login(ctx context.Context, email, password, clientAddr string) (
 	}
 	return u, nil
 }
+
+// maxLoginEmail bounds what a login attempt records of the email typed (RFC 5321 allows 254).
+const maxLoginEmail = 254
 
 // lockoutNote says in the audit log which limit a failure reached and from where.
 func lockoutNote(c LoginCounts, clientAddr string) string {

@@ -272,8 +272,9 @@ func (h *hygiene) str(key []byte, isKey bool) ([]byte, bool) {
 	escaped := false
 	var dec []byte // a key's unescaped bytes, once it has an escape
 	for h.i < len(h.b) {
-		// Fast path: a run of printable ASCII without quotes or escapes.
-		if !escaped {
+		// Fast path: a run of printable ASCII without quotes or escapes (a key being unescaped
+		// copies byte by byte below).
+		if !isKey || !escaped {
 			j := h.i
 			for j < len(h.b) && h.b[j] >= 0x20 && h.b[j] < 0x7f && h.b[j] != '"' && h.b[j] != '\\' {
 				j++
