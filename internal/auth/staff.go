@@ -115,7 +115,8 @@ func NormalizeStaffEmail(s string) string { return strings.ToLower(strings.TrimS
 // agents and none for admins.
 func ValidateStaffUser(u StaffUser) error {
 	e := &status.ValidationError{}
-	if at := strings.IndexByte(u.Email, '@'); at < 1 || at == len(u.Email)-1 || strings.ContainsAny(u.Email, " \t\r\n") {
+	if at := strings.IndexByte(u.Email, '@'); at < 1 || at == len(u.Email)-1 || len(u.Email) > maxLoginEmail ||
+		strings.ContainsFunc(u.Email, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		e.Add("invalid", "email", "Enter a valid email address.")
 	}
 	switch u.Role {
