@@ -190,7 +190,7 @@ func cmdRotateSessionKeys(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "session keys replaced; %d staff sessions ended. Restart running servers: "+
-		"they then make new keys and every shopper and staff cookie signed with the old ones is refused\n", n)
+	fmt.Fprintf(env.Stdout, "session keys replaced; %d staff sessions ended. Running servers switch to new keys "+
+		"within 30 seconds; from then on every shopper and staff cookie made with the old keys is refused\n", n)
 	return nil
 }

@@ -6,7 +6,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"github.com/gorilla/sessions"
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/widget"
 	"io/fs"
@@ -44,7 +43,7 @@ type Server struct {
 	now      func() time.Time
 	ingest   *status.Ingest
 	resolver *auth.Resolver
-	sessions *sessions.CookieStore
+	sessions *sessionStores
 	// csrf refuses cross-site form posts (Sec-Fetch-Site / Origin checks of the standard
 	// library); it wraps every form route.
 	csrf *http.CrossOriginProtection
@@ -59,11 +58,10 @@ func New(cfg Config, db *sqlite.DB, logger *slog.Logger) (*Server, error) {
 	clock := func() time.Time { return s.now() }
 	s.ingest = &status.Ingest{Store: db, Now: clock, CheckCallbackURL: s.checkCallbackURL}
 	s.resolver = &auth.Resolver{Store: db, Limits: db, Now: clock}
-	store, err := newSessionStore(context.Background(), db, secureCookies(cfg.BaseURL))
-	if err != nil {
+	s.sessions = &sessionStores{settings: db, secure: secureCookies(cfg.BaseURL), now: clock, logger: logger}
+	if err := s.sessions.load(context.Background()); err != nil {
 		return nil, fmt.Errorf("session keys: %w", err)
 	}
-	s.sessions = store
 	s.widgets = widget.NewCache(widgetCacheBytes)
 	s.metrics = newMetrics()
 	s.csrf = http.NewCrossOriginProtection()

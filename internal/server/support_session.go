@@ -39,7 +39,7 @@ func (s *Server) startStaffSession(w http.ResponseWriter, r *http.Request, u aut
 	if err := s.db.CreateStaffSession(r.Context(), ss); err != nil {
 		return err
 	}
-	sess := sessions.NewSession(s.sessions, staffCookie)
+	sess := sessions.NewSession(s.sessions.current(r.Context()), staffCookie)
 	sess.Options = s.staffCookieOptions(int(auth.StaffSessionLifetime.Seconds()))
 	sess.Values[staffSessionKey] = id
 	return sess.Save(r, w)
@@ -52,13 +52,13 @@ func (s *Server) endStaffSession(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	sess := sessions.NewSession(s.sessions, staffCookie)
+	sess := sessions.NewSession(s.sessions.current(r.Context()), staffCookie)
 	sess.Options = s.staffCookieOptions(-1)
 	return sess.Save(r, w)
 }
 
 func (s *Server) staffSessionID(r *http.Request) string {
-	sess, err := s.sessions.Get(r, staffCookie)
+	sess, err := s.sessions.current(r.Context()).Get(r, staffCookie)
 	if err != nil || sess.IsNew {
 		return ""
 	}

@@ -147,9 +147,9 @@ func (s *DB) sealSecrets(ctx context.Context) error {
 	})
 }
 
-// RotateSessionKeys forgets the session keys, so that servers started afterwards make new
-// ones and every shopper cookie signed with the old keys is refused, and ends every staff
-// session. Running servers keep the old keys until they restart.
+// RotateSessionKeys forgets the session keys, so that servers make new ones (running servers
+// look again every 30 seconds) and every cookie made with the old keys is refused, and ends
+// every staff session.
 func (s *DB) RotateSessionKeys(ctx context.Context) (staffSessions int, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = 'session_keys'`); err != nil {
