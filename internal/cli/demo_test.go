@@ -151,3 +151,29 @@ func TestMasterKeyFromEnvironment(t *testing.T) {
 		t.Fatal("a key file was written although the key came from the environment")
 	}
 }
+
+func TestRotateSessionKeysCommand(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "r.db")
+	s, err := (&config{DB: db}).open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.SettingOrInit(ctx, "session_keys", func() []byte { return []byte("old keys") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	out, _, err := runCmd(t, db, "", "account", "rotate-session-keys")
+	if err != nil || !strings.Contains(out, "session keys replaced") {
+		t.Fatalf("rotate: %v %q", err, out)
+	}
+	s, err = (&config{DB: db}).open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, err := s.Setting(ctx, "session_keys"); err != nil || v != nil {
+		t.Fatalf("session keys after rotation: %q %v, want none until a server makes new ones (was %q)", v, err, before)
+	}
+}
