@@ -57,8 +57,7 @@ func StringLimit(key string) (max int, freeText bool) {
 // maxHygieneProblems bounds the problems one body can produce.
 const maxHygieneProblems = 50
 
-// maxHygieneDepth is how deep the check follows nesting; deeper bodies are left to the JSON
-// decoder, which refuses them.
+// maxHygieneDepth is how deeply a body may nest arrays and objects.
 const maxHygieneDepth = 100
 
 // CheckJSONHygiene checks the raw bytes of a JSON body before it is decoded, which would
@@ -72,6 +71,9 @@ func CheckJSONHygiene(body []byte) *ValidationError {
 	h.path = h.pathBuf[:0]
 	h.space()
 	if !h.value(nil, 0) {
+		if h.tooDeep {
+			return Invalid("non_field_errors", "Arrays and objects may nest at most %d levels deep.", maxHygieneDepth)
+		}
 		return nil
 	}
 	h.space()
@@ -88,6 +90,7 @@ type hygiene struct {
 	// path is the way to the current value: object keys, or array indexes (key nil).
 	path    []pathSeg
 	pathBuf [8]pathSeg
+	tooDeep bool
 }
 
 type pathSeg struct {
@@ -136,7 +139,11 @@ func (h *hygiene) space() {
 // value checks one value; key is the object key it belongs to (for arrays, the key of the
 // array). It returns false when the bytes are not well-formed JSON.
 func (h *hygiene) value(key []byte, depth int) bool {
-	if depth > maxHygieneDepth || h.i >= len(h.b) {
+	if depth > maxHygieneDepth {
+		h.tooDeep = true
+		return false
+	}
+	if h.i >= len(h.b) {
 		return false
 	}
 	switch c := h.b[h.i]; {

@@ -79,6 +79,17 @@ func (refuseStore) SaveOrder(ctx context.Context, account int64, id Identity, cr
 	return nil, false, err
 }
 
+func TestHygieneDepth(t *testing.T) {
+	deep := `{"order_number":"A","x":` + strings.Repeat("[", 150) + `"\u0000"` + strings.Repeat("]", 150) + `}`
+	if verr := CheckJSONHygiene([]byte(deep)); verr == nil || !strings.Contains(verr.Error(), "nest") {
+		t.Fatalf("150 levels: %v, want a nesting problem", verr)
+	}
+	ok := `{"a":` + strings.Repeat("[", 90) + `1` + strings.Repeat("]", 90) + `}`
+	if verr := CheckJSONHygiene([]byte(ok)); verr != nil {
+		t.Fatalf("90 levels: %v", verr)
+	}
+}
+
 func TestEventWrongTypes(t *testing.T) {
 	for _, tc := range []struct{ body, attr string }{
 		{`{"courier":"dhl","tracking_number":"T","status_code":7,"event_timestamp":"2026-01-01T00:00:00Z"}`, "status_code"},
