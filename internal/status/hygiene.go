@@ -40,15 +40,37 @@ var urlKeys = map[string]bool{
 	"logo_url": true, "support_url": true,
 }
 
+// stringClass is every listed key's limit class, so that a string costs one map lookup.
+var stringClass = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for k := range identifierKeys {
+		m[k] = classIdentifier
+	}
+	for k := range urlKeys {
+		m[k] = classURL
+	}
+	for k := range freeTextKeys {
+		m[k] = classFreeText
+	}
+	return m
+}()
+
+const (
+	classString uint8 = iota
+	classIdentifier
+	classURL
+	classFreeText
+)
+
 // StringLimit returns the maximum length in characters of a string sent under key and whether
 // it is free text (which may hold newlines and tabs).
 func StringLimit(key string) (max int, freeText bool) {
-	switch {
-	case freeTextKeys[key]:
+	switch stringClass[key] {
+	case classFreeText:
 		return MaxFreeText, true
-	case urlKeys[key]:
+	case classURL:
 		return MaxURL, false
-	case identifierKeys[key]:
+	case classIdentifier:
 		return MaxIdentifier, false
 	}
 	return MaxString, false
