@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+	"time"
 )
 
 // NewSecret returns a random URL-safe secret with the given prefix ("os_live_" for API
@@ -63,4 +64,37 @@ func HexKey(n int) string {
 		panic(err)
 	}
 	return hex.EncodeToString(b)
+}
+
+// APIToken describes a stored API token; the token itself is never stored.
+type APIToken struct {
+	// ID names the token in listings and for revocation ("tok_" and 12 hex digits of its
+	// hash); it cannot be used to authenticate.
+	ID      string
+	Account int64
+	Hash    []byte
+	// ExpiresAt is zero for a token that does not expire.
+	ExpiresAt  time.Time
+	CreatedAt  time.Time
+	LastUsedAt time.Time // zero when never used
+}
+
+// NewAPIToken returns a token for account valid for ttl from now (0: no expiry) and the
+// secret to hand out once.
+func NewAPIToken(account int64, ttl time.Duration, now time.Time) (APIToken, string) {
+	secret := NewSecret("os_")
+	t := APIToken{Account: account, Hash: HashToken(secret), CreatedAt: now}
+	t.ID = TokenID(t.Hash)
+	if ttl > 0 {
+		t.ExpiresAt = now.Add(ttl)
+	}
+	return t, secret
+}
+
+// TokenID is the public id of the token with this hash.
+func TokenID(hash []byte) string { return "tok_" + hex.EncodeToString(hash[:6]) }
+
+// Expired reports whether the token no longer authenticates at now.
+func (t APIToken) Expired(now time.Time) bool {
+	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
 }

@@ -35,11 +35,14 @@ Usage:
   orderstatus account add --name N [--id ID]
   orderstatus account set --account ID [--callback-url URL] [--public-view status|none]
   orderstatus account rotate-key --account ID
+  orderstatus account rotate-session-keys   ends every shopper and staff session
+  orderstatus account token add|list|revoke --account ID [--ttl 90d] [--token tok_…]
   orderstatus callbacks retry --delivery ID   send a callback again now
   orderstatus link --account ID [--ttl 90d] [--widget] [--html] KEY=VALUE...
   orderstatus user add --email E --role admin|agent [--account ID]...   password from stdin
   orderstatus user passwd --email E    new password from stdin; ends the user's sessions
   orderstatus user disable --email E
+  orderstatus user sessions --email E [--revoke]
   orderstatus import FILE              JSON lines, one order payload per line
   orderstatus backup PATH              consistent online copy of the database
   orderstatus demo generate --orders N [--accounts 1001,1002] [--seed S] [--out FILE]
@@ -50,6 +53,8 @@ Environment: ORDERSTATUS_ADDR (127.0.0.1:8080), ORDERSTATUS_DB (data/orderstatus
 ORDERSTATUS_BASE_URL (http://<addr>), ORDERSTATUS_TRUSTED_PROXIES (none),
 ORDERSTATUS_LOG_FORMAT (text), ORDERSTATUS_METRICS_ADDR (none), ORDERSTATUS_METRICS_TOKEN
 (none: /metrics answers loopback only).
+Secrets: ORDERSTATUS_MASTER_KEY (32 bytes, base64 or hex) or ORDERSTATUS_MASTER_KEY_FILE /
+--master-key-file (default: <db name>.master-key beside the database, created 0600).
 Callbacks: ORDERSTATUS_CALLBACKS_ALLOW_PRIVATE (false), ORDERSTATUS_CALLBACK_TIMEOUT (10s),
 ORDERSTATUS_CALLBACK_BACKOFF (10s), ORDERSTATUS_CALLBACK_POLL (1s).
 Carriers: ORDERSTATUS_DHL_API_KEY (enables DHL live refresh), ORDERSTATUS_DHL_BASE_URL
@@ -93,6 +98,11 @@ type config struct {
 	Addr    string
 	DB      string
 	BaseURL string
+	// MasterKeyFile holds the master key that encrypts the database's secrets; "" is the
+	// file beside the database (sqlite.KeyFileFor). masterKey, from ORDERSTATUS_MASTER_KEY,
+	// wins over both.
+	MasterKeyFile string
+	masterKey     string
 }
 
 func (c *config) register(fl *flag.FlagSet, env Env) {
@@ -105,6 +115,8 @@ func (c *config) register(fl *flag.FlagSet, env Env) {
 	fl.StringVar(&c.Addr, "addr", def("ORDERSTATUS_ADDR", "127.0.0.1:8080"), "listen address")
 	fl.StringVar(&c.DB, "db", def("ORDERSTATUS_DB", "data/orderstatus.db"), "SQLite database file")
 	fl.StringVar(&c.BaseURL, "base-url", def("ORDERSTATUS_BASE_URL", ""), "absolute URL links are built under")
+	fl.StringVar(&c.MasterKeyFile, "master-key-file", def("ORDERSTATUS_MASTER_KEY_FILE", ""), "file with the master key that encrypts secrets (default: beside the database)")
+	c.masterKey = env.Getenv("ORDERSTATUS_MASTER_KEY")
 }
 
 func (c *config) baseURL() string {

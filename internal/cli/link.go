@@ -68,7 +68,7 @@ func cmdLink(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/orderstatus/orderstatus/internal/sqlite"
 )
 
 // drillOrder is an order payload with one tracking and three checkpoints.
@@ -123,7 +125,9 @@ func TestRestoreDrill(t *testing.T) {
 	t.Logf("%d orders acknowledged before the backup, %d during it", len(snapshot), during.Load())
 
 	// Restore: serve the copy and ask it for every acknowledged order.
-	raddr, _ := startServe(t, map[string]string{"ORDERSTATUS_DB": copyPath})
+	// The copy is opened with the master key of the database it was taken from: a backup
+	// holds no usable secret without it.
+	raddr, _ := startServe(t, map[string]string{"ORDERSTATUS_DB": copyPath, "ORDERSTATUS_MASTER_KEY_FILE": sqlite.KeyFileFor(db)})
 	base := "http://" + raddr
 	c := &http.Client{Timeout: 30 * time.Second}
 	if resp, err := c.Get(base + "/readyz"); err != nil || resp.StatusCode != http.StatusOK {

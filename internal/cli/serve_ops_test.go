@@ -52,6 +52,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) (string, *l
 	case a := <-ready:
 		return a, &stderr
 	case err := <-done:
+		done <- nil // the cleanup waits for serve's end, which has come
 		t.Fatalf("serve returned %v before listening:\n%s", err, stderr.String())
 	case <-time.After(30 * time.Second):
 		t.Fatalf("serve did not start:\n%s", stderr.String())

@@ -236,7 +236,12 @@ func dump(t *testing.T, e *testEnv) string {
 	rows.Close()
 	var b strings.Builder
 	for _, tb := range tables {
-		r, err := e.db.SQL().QueryContext(ctx, `SELECT * FROM "`+tb+`"`)
+		q := `SELECT * FROM "` + tb + `"`
+		if tb == "api_tokens" {
+			// A token's last-used time is bookkeeping of the authentication, not data.
+			q = `SELECT hash, id, account_id, created_at, expires_at FROM api_tokens`
+		}
+		r, err := e.db.SQL().QueryContext(ctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}

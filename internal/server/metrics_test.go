@@ -104,8 +104,8 @@ func TestMetricsScrape(t *testing.T) {
 	for i := 0; i <= auth.OrderAddrAttempts; i++ {
 		e.do(t, "GET", "/v4/track/orders/info/?account=1001&order_number=M-1&recipient_postal_code=99999", "", nil)
 	}
-	// Failed staff logins until the per-email limit refuses one.
-	for i := 0; i <= auth.LoginEmailFailures; i++ {
+	// Failed staff logins until the per-(email, address) limit refuses one.
+	for i := 0; i <= auth.LoginPairFailures; i++ {
 		req, _ := http.NewRequest("POST", e.http.URL+"/support/login", strings.NewReader(url.Values{"email": {"nobody@example.com"}, "password": {"wrong password"}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		resp, err := e.http.Client().Do(req)

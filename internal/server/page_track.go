@@ -374,9 +374,9 @@ func (s *Server) handleLang(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	back := r.PostFormValue("return")
 	// Only local paths: never an open redirect.
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
+	back, ok := localPath(r.PostFormValue("return"))
+	if !ok {
 		back = "/"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)

@@ -6,7 +6,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"github.com/gorilla/sessions"
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/widget"
 	"io/fs"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/carrier"
+	"github.com/orderstatus/orderstatus/internal/housekeeping"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
@@ -41,6 +41,8 @@ type Config struct {
 	// MetricsSeparate: /metrics is served by MetricsHandler on a listener of its own
 	// (--metrics-addr), and the main listener does not serve it.
 	MetricsSeparate bool
+	// Housekeeping counts what the pruning job removed, for /metrics; nil when no job runs.
+	Housekeeping *housekeeping.Counters
 }
 
 // Server holds the concrete dependencies of the handlers.
@@ -51,7 +53,7 @@ type Server struct {
 	now      func() time.Time
 	ingest   *status.Ingest
 	access   *auth.Service
-	sessions *sessions.CookieStore
+	sessions *sessionStores
 	// csrf refuses cross-site form posts (Sec-Fetch-Site / Origin checks of the standard
 	// library); it wraps every form route.
 	csrf *http.CrossOriginProtection
@@ -69,11 +71,10 @@ func New(cfg Config, db *sqlite.DB, logger *slog.Logger) (*Server, error) {
 	s.couriers = carrier.LoadDirectory()
 	s.ingest = &status.Ingest{Store: db, Now: clock, CheckCallbackURL: s.checkCallbackURL, Couriers: s.couriers}
 	s.access = &auth.Service{Store: db, Limits: db, Now: clock}
-	store, err := newSessionStore(context.Background(), db, secureCookies(cfg.BaseURL))
-	if err != nil {
+	s.sessions = &sessionStores{settings: db, secure: secureCookies(cfg.BaseURL), now: clock, logger: logger}
+	if err := s.sessions.load(context.Background()); err != nil {
 		return nil, fmt.Errorf("session keys: %w", err)
 	}
-	s.sessions = store
 	s.widgets = widget.NewCache(widgetCacheBytes)
 	s.metrics = newMetrics(db, s.widgets)
 	s.access.Refused = s.metrics.refused

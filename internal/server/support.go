@@ -76,8 +76,7 @@ func (s *Server) handleSupportLogin(w http.ResponseWriter, r *http.Request) {
 		secs := int(math.Ceil(lim.RetryAfter.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		v.Page.Title = st("support.throttled.title")
-		v.Error = st("support.login.throttled", "minutes", strconv.Itoa((secs+59)/60),
-			"time", s.now().Add(lim.RetryAfter).UTC().Format("15:04 UTC"))
+		v.Error = st("support.login.throttled", "time", s.now().Add(lim.RetryAfter).UTC().Format("15:04:05 UTC"))
 		s.render(w, r, http.StatusTooManyRequests, templates.SupportLoginPage(v))
 		return
 	case errors.Is(err, auth.ErrBadLogin):

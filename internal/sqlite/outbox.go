@@ -94,7 +94,7 @@ func (s *DB) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Durat
 	err := s.write(ctx, func(ctx context.Context, tx querier) error {
 		jobs = jobs[:0]
 		ts := status.FormatTimestamp(now)
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.event, c.url, c.payload, a.callback_secret, c.attempts, c.created_at, c.expires_at,
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.account_id, c.event, c.url, c.payload, a.callback_secret, c.attempts, c.created_at, c.expires_at,
 				COALESCE(c.claimed_at, ''), COALESCE(c.locked_until, '')
 			FROM callbacks c JOIN accounts a ON a.id = c.account_id
 			WHERE c.state = 'pending' AND c.next_attempt_at <= ? AND (c.locked_until IS NULL OR c.locked_until <= ?)
@@ -111,8 +111,12 @@ func (s *DB) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Durat
 		var stales []stale
 		for rows.Next() {
 			var j callback.Job
-			var payload, created, expires, claimed, until string
-			if err := rows.Scan(&j.ID, &j.Event, &j.URL, &payload, &j.Secret, &j.Attempt, &created, &expires, &claimed, &until); err != nil {
+			var payload, created, expires, claimed, until, secret string
+			var account int64
+			if err := rows.Scan(&j.ID, &account, &j.Event, &j.URL, &payload, &secret, &j.Attempt, &created, &expires, &claimed, &until); err != nil {
+				return err
+			}
+			if j.Secret, err = s.key.Open(accountSecretContext("callback_secret", account), secret); err != nil {
 				return err
 			}
 			if until != "" {
