@@ -12,8 +12,9 @@ import (
 //
 //   - full: everything, hidden checkpoints included.
 //   - shopper: no hidden checkpoints and no internal fields (callback URL, tracking
-//     attributes meant for the shop's systems); names, addresses, articles, proof of delivery,
-//     cash amounts and the free text of carriers and the shop are shown.
+//     attributes meant for the shop's systems, merchant location and invoice, is_critical);
+//     names, addresses, articles, proof of delivery, cash amounts, the customer location
+//     and the free text of carriers and the shop are shown.
 //   - public: the status only. No personal data, no amounts, and no free text written by a
 //     carrier or a shop (status details, delivery extra info, the carrier's status text,
 //     notes, pickup point names and addresses); the status table's
@@ -26,6 +27,8 @@ func Redact(o *status.Order, level status.Access) *status.Order {
 	}
 	r := *o
 	r.CallbackURL = ""
+	// The shop's internal references are for the shop and the console only.
+	r.IsCritical, r.MerchantLocation, r.MerchantInvoice = false, 0, ""
 	r.Trackings = make([]status.Tracking, len(o.Trackings))
 	for i := range o.Trackings {
 		t := o.Trackings[i]
@@ -40,6 +43,7 @@ func Redact(o *status.Order, level status.Access) *status.Order {
 	r.PaymentMethod, r.PaymentState, r.PaymentDetails = "", "", nil
 	r.OrderAmountTotal, r.TaxAmount, r.NetAmount, r.DiscountAmount = "", "", "", ""
 	r.COD, r.Notes, r.Tags = nil, "", nil
+	r.Description, r.ReturnReason, r.DeliveryFee, r.SecondaryPhoneNumber, r.CustomerLocation = "", "", nil, "", nil
 	r.ExternalOrderID, r.ExternalReference = "", ""
 	for i := range r.Trackings {
 		t := &r.Trackings[i]

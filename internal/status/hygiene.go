@@ -19,7 +19,7 @@ const (
 // freeTextKeys may hold newlines and tabs and up to MaxFreeText characters.
 var freeTextKeys = map[string]bool{
 	"status_details": true, "status_text": true, "delivery_extra_info": true, "notes": true,
-	"payment_details": true, "value": true,
+	"payment_details": true, "value": true, "description": true, "return_reason": true, "directions": true,
 }
 
 // identifierKeys hold at most MaxIdentifier characters.
@@ -30,14 +30,14 @@ var identifierKeys = map[string]bool{
 	"last_mile_courier": true, "sku": true, "product_id": true, "line_item_id": true,
 	"order_item_id": true, "pod_identifier": true, "identifiers_consignment": true,
 	"language_iso2": true, "destination_country_iso3": true, "country_iso3": true,
-	"origin_country_iso3": true, "order_currency": true, "timezone": true,
+	"origin_country_iso3": true, "order_currency": true, "timezone": true, "merchant_invoice": true,
 }
 
 // urlKeys hold at most MaxURL characters.
 var urlKeys = map[string]bool{
 	"callback_url": true, "courier_tracking_url": true, "courier_reroute_url": true,
 	"article_image_url": true, "article_store_url": true, "pod_signature": true,
-	"logo_url": true, "support_url": true,
+	"logo_url": true, "support_url": true, "maps_link": true,
 }
 
 // stringClass is every listed key's limit class, so that a string costs one map lookup.

@@ -145,6 +145,10 @@ func (p *OrderPayload) Merge(existing *Order, account int64, now time.Time) (*Or
 		out.CreatedAt = ""
 	}
 	Validate(&out, e)
+	if p.present["number_of_packages"] && p.Order.NumberOfPackages == 0 {
+		// 0 is how an order without the field decodes; sent, it is refused as 003_… says.
+		e.Add("invalid", "number_of_packages", "Ensure this value is greater than or equal to 1.")
+	}
 	if len(p.decodeProblems) > 0 {
 		// A wrongly typed value decodes as empty; drop the rule problems that follow from that.
 		bad := map[string]bool{}

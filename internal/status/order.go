@@ -97,10 +97,21 @@ type Order struct {
 	IsExchange               bool            `json:"is_exchange"`
 	NumberOfPackages         int             `json:"number_of_packages"`
 	Notes                    string          `json:"notes"`
-	CallbackURL              string          `json:"callback_url"`
-	Trackings                []Tracking      `json:"trackings"`
-	CreatedAt                string          `json:"created_at"`
-	UpdatedAt                string          `json:"updated_at"`
+	// Fields of 003_… (a delivery company's order): a critical order is handled first;
+	// description (of the contents) and return_reason are the shop's free text; the merchant
+	// location and invoice are the shop's internal references; delivery_fee pairs like cod.
+	IsCritical           bool              `json:"is_critical"`
+	Description          string            `json:"description"`
+	ReturnReason         string            `json:"return_reason"`
+	MerchantLocation     int64             `json:"merchant_location"`
+	MerchantInvoice      string            `json:"merchant_invoice"`
+	DeliveryFee          [][]string        `json:"delivery_fee"`
+	SecondaryPhoneNumber string            `json:"secondary_phone_number"`
+	CustomerLocation     *CustomerLocation `json:"customer_location"`
+	CallbackURL          string            `json:"callback_url"`
+	Trackings            []Tracking        `json:"trackings"`
+	CreatedAt            string            `json:"created_at"`
+	UpdatedAt            string            `json:"updated_at"`
 	// Version increases with every stored change; it keys caches and ETags.
 	Version int64 `json:"version"`
 }
@@ -145,6 +156,25 @@ type Address struct {
 	CountryISO3      string `json:"country_iso3"`
 	RegionCode       string `json:"region_code"`
 	Phone            string `json:"phone"`
+}
+
+// CustomerLocation is where a delivery company finds the customer (003_…): an area with its
+// coordinates and a maps link, and the customer's own directions.
+type CustomerLocation struct {
+	ID         int64  `json:"id"`
+	Area       *Area  `json:"area"`
+	Directions string `json:"directions"`
+}
+
+// Area is a named place of a customer location.
+type Area struct {
+	ID       int64    `json:"id"`
+	NameEn   string   `json:"name_en"`
+	NameAr   string   `json:"name_ar"`
+	Lat      *float64 `json:"lat"`
+	Long     *float64 `json:"long"`
+	District string   `json:"district"`
+	MapsLink string   `json:"maps_link"`
 }
 
 // PickupLocation is where a parcel waits for collection.

@@ -87,23 +87,23 @@ func Validate(o *Order, e *ValidationError) {
 			e.Add("invalid", "tags["+strconv.Itoa(i)+"]", "Tags have the form key:value, e.g. 'category:Home Apparel'.")
 		}
 	}
-	for i, pair := range o.COD {
-		attr := "cod[" + strconv.Itoa(i) + "]"
-		if len(pair) != 2 {
-			e.Add("invalid", attr, "Each entry is a [currency, amount] pair, e.g. [\"USD\",\"50.50\"].")
-			continue
-		}
-		if c, ok := ValidCurrency(pair[0]); ok {
-			pair[0] = c
-		} else {
-			e.Add("invalid", attr, "%q is not an ISO 4217 currency code.", pair[0])
-		}
-		if pair[1] == "" || !amountRe.MatchString(pair[1]) {
-			e.Add("invalid", attr, "Amount %q must match ^-?\\d{0,8}(?:\\.\\d{0,2})?$.", pair[1])
-		}
-	}
+	checkPairs(o.COD, "cod", e)
 	if o.NumberOfPackages < 0 {
 		e.Add("invalid", "number_of_packages", "Ensure this value is greater than or equal to 1.")
+	}
+	if o.IsExchange && o.Workflow == "RETURN" {
+		e.Add("invalid", "is_exchange", "is_exchange only applies to workflow STANDARD.")
+	}
+	checkPairs(o.DeliveryFee, "delivery_fee", e)
+	if l := o.CustomerLocation; l != nil && l.Area != nil {
+		a := l.Area
+		if a.Lat != nil && (*a.Lat < -90 || *a.Lat > 90) {
+			e.Add("invalid", "customer_location.area.lat", "Must be a latitude from -90 to 90.")
+		}
+		if a.Long != nil && (*a.Long < -180 || *a.Long > 180) {
+			e.Add("invalid", "customer_location.area.long", "Must be a longitude from -180 to 180.")
+		}
+		checkURL(a.MapsLink, "customer_location.area.maps_link", e)
 	}
 	checkURL(o.CallbackURL, "callback_url", e)
 	for i := range o.Trackings {
@@ -223,6 +223,26 @@ func checkClock(v *string, attr string, e *ValidationError) bool {
 	}
 	*v = m[1] + ":" + m[2] + ":" + sec
 	return true
+}
+
+// checkPairs checks a list of [currency, amount] pairs (cod, delivery_fee) and normalises the
+// currencies.
+func checkPairs(pairs [][]string, name string, e *ValidationError) {
+	for i, pair := range pairs {
+		attr := name + "[" + strconv.Itoa(i) + "]"
+		if len(pair) != 2 {
+			e.Add("invalid", attr, "Each entry is a [currency, amount] pair, e.g. [\"USD\",\"50.50\"].")
+			continue
+		}
+		if c, ok := ValidCurrency(pair[0]); ok {
+			pair[0] = c
+		} else {
+			e.Add("invalid", attr, "%q is not an ISO 4217 currency code.", pair[0])
+		}
+		if pair[1] == "" || !amountRe.MatchString(pair[1]) {
+			e.Add("invalid", attr, "Amount %q must match ^-?\\d{0,8}(?:\\.\\d{0,2})?$.", pair[1])
+		}
+	}
 }
 
 func checkAmount(v, attr string, e *ValidationError) {
