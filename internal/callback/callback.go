@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,6 +86,46 @@ func Changes(prev, next *status.Order) []Change {
 			continue
 		}
 		out = append(out, Change{Event: TrackingStatusChanged, TrackingID: t.ID})
+	}
+	return out
+}
+
+// Topics are the events a callback topic filter may name.
+var Topics = []string{OrderAccepted, OrderCancelled, TrackingStatusChanged}
+
+// Select keeps the changes an order's callbacks send in a mode ("once" or "changes"; an
+// order's own mode wins over its account's) and to topics (none: every event). In "once"
+// mode an order sends exactly one callback in its life, when it is first accepted or
+// cancelled (000_…): the cancellation when both happen in one change, nothing once either
+// has happened before.
+func Select(changes []Change, prev, next *status.Order, accountMode string, topics []string) []Change {
+	mode := accountMode
+	if next.CallbackMode != "" {
+		mode = next.CallbackMode
+	}
+	if mode == status.CallbackOnce {
+		if prev != nil && (len(prev.Trackings) > 0 || cancelled(prev)) {
+			return nil
+		}
+		var one []Change
+		for _, c := range changes {
+			switch {
+			case c.Event == OrderCancelled:
+				one = []Change{c}
+			case c.Event == OrderAccepted && one == nil:
+				one = []Change{c}
+			}
+		}
+		changes = one
+	}
+	if len(topics) == 0 {
+		return changes
+	}
+	var out []Change
+	for _, c := range changes {
+		if slices.Contains(topics, c.Event) {
+			out = append(out, c)
+		}
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
@@ -123,20 +124,35 @@ func cmdAccountRotate(ctx context.Context, args []string, env Env) error {
 }
 
 func cmdAccountSet(ctx context.Context, args []string, env Env) error {
-	const use = "usage: orderstatus account set --account ID [--callback-url URL] [--public-view status|none]"
+	const use = "usage: orderstatus account set --account ID [--callback-url URL] [--public-view status|none] [--callback-mode changes|once] [--callback-topics T,…]"
 	var c config
 	fl := newFlagSet("account set", env)
 	c.register(fl, env)
 	id := fl.Int64("account", 0, "account id")
 	cbURL := fl.String("callback-url", "", "where the account's callbacks go; \"\" removes it")
 	view := fl.String("public-view", "", "what anonymous callers see: status or none")
+	mode := fl.String("callback-mode", "", "changes (every event) or once (one callback, when the order is accepted or cancelled)")
+	topics := fl.String("callback-topics", "", "comma-separated events to send ("+strings.Join(callback.Topics, ", ")+"); \"\" sends all")
 	if err := fl.Parse(args); err != nil || *id == 0 || fl.NArg() > 0 {
 		return errors.New(use)
 	}
 	set := map[string]bool{}
 	fl.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if !set["callback-url"] && !set["public-view"] {
+	if !set["callback-url"] && !set["public-view"] && !set["callback-mode"] && !set["callback-topics"] {
 		return errors.New(use)
+	}
+	if set["callback-mode"] && *mode != status.CallbackChanges && *mode != status.CallbackOnce {
+		return fmt.Errorf("--callback-mode: want %s or %s", status.CallbackChanges, status.CallbackOnce)
+	}
+	var topicList []string
+	for _, t := range strings.Split(*topics, ",") {
+		if t = strings.TrimSpace(t); t == "" {
+			continue
+		}
+		if !slices.Contains(callback.Topics, t) {
+			return fmt.Errorf("--callback-topics: %q is not one of %s", t, strings.Join(callback.Topics, ", "))
+		}
+		topicList = append(topicList, t)
 	}
 	allowPrivate, err := allowPrivateCallbacks(env.Getenv)
 	if err != nil {
@@ -166,10 +182,17 @@ func cmdAccountSet(ctx context.Context, args []string, env Env) error {
 	if set["public-view"] {
 		a.PublicView = *view
 	}
+	if set["callback-mode"] {
+		a.CallbackMode = *mode
+	}
+	if set["callback-topics"] {
+		a.CallbackTopics = topicList
+	}
 	if err := db.UpdateAccount(ctx, a); err != nil {
 		return err
 	}
-	return json.NewEncoder(env.Stdout).Encode(map[string]any{"account": a.ID, "callback_url": a.CallbackURL, "public_view": a.PublicView})
+	return json.NewEncoder(env.Stdout).Encode(map[string]any{"account": a.ID, "callback_url": a.CallbackURL, "public_view": a.PublicView,
+		"callback_mode": a.CallbackMode, "callback_topics": a.CallbackTopics})
 }
 
 // cmdRotateSessionKeys replaces the keys that sign and encrypt session cookies and ends

@@ -34,6 +34,7 @@ Usage:
                     [--trusted-proxies CIDR,...] [--log-format text|json] [--metrics-addr A]
   orderstatus account add --name N [--id ID]
   orderstatus account set --account ID [--callback-url URL] [--public-view status|none]
+                          [--callback-mode changes|once] [--callback-topics T,…]
   orderstatus account rotate-key --account ID
   orderstatus account rotate-session-keys   ends every shopper and staff session
   orderstatus account token add|list|revoke --account ID [--ttl 90d] [--token tok_…]

@@ -341,9 +341,12 @@ func (s *DB) prepareWrite(ctx context.Context, q querier, o *status.Order, prev 
 		}
 	}
 	if w.callbacks = callback.Changes(prev, o); len(w.callbacks) > 0 {
-		if w.callbackURL, err = s.callbackTarget(ctx, q, o); err != nil {
+		target, err := s.callbackTarget(ctx, q, o)
+		if err != nil {
 			return nil, err
 		}
+		w.callbackURL = target.url
+		w.callbacks = callback.Select(w.callbacks, prev, o, target.mode, target.topics)
 	}
 	return w, nil
 }

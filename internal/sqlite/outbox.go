@@ -11,46 +11,50 @@ import (
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
-// callbackURLTTL bounds how long an account's callback URL is served from memory: a change
-// made through this process applies at once, one made by another process (orderstatus
-// account set against the same file) within this time.
+// callbackURLTTL bounds how long an account's callback settings (URL, mode, topics) are
+// served from memory: a change made through this process applies at once, one made by
+// another process (orderstatus account set against the same file) within this time.
 const callbackURLTTL = 5 * time.Second
 
+// cachedCallbackURL is an account's callback settings as the write path needs them.
 type cachedCallbackURL struct {
 	url     string
+	mode    string
+	topics  []string
 	expires time.Time
 }
 
-// callbackTarget returns the URL o's callbacks go to: the order's callback URL, else its
-// account's, else "" (no callbacks).
-func (s *DB) callbackTarget(ctx context.Context, q querier, o *status.Order) (string, error) {
-	if o.CallbackURL != "" {
-		return o.CallbackURL, nil
-	}
+// callbackTarget returns where o's callbacks go (the order's callback URL, else its
+// account's, else "" for no callbacks) and the account's callback mode and topics.
+func (s *DB) callbackTarget(ctx context.Context, q querier, o *status.Order) (cachedCallbackURL, error) {
 	now := time.Now()
 	s.callbackURLs.mu.Lock()
 	c, ok := s.callbackURLs.m[o.Account]
 	s.callbackURLs.mu.Unlock()
 	if ok && now.Before(c.expires) {
 		s.cacheStats.callbackURLHits.Add(1)
-		return c.url, nil
+	} else {
+		s.cacheStats.callbackURLMisses.Add(1)
+		var settings string
+		if err := q.QueryRowContext(ctx, `SELECT settings FROM accounts WHERE id = ?`, o.Account).Scan(&settings); err != nil {
+			return c, fmt.Errorf("callback target of account %d: %w", o.Account, err)
+		}
+		var st accountSettings
+		if err := json.Unmarshal([]byte(settings), &st); err != nil {
+			return c, err
+		}
+		c = cachedCallbackURL{st.CallbackURL, st.CallbackMode, st.CallbackTopics, now.Add(callbackURLTTL)}
+		s.callbackURLs.mu.Lock()
+		if s.callbackURLs.m == nil {
+			s.callbackURLs.m = map[int64]cachedCallbackURL{}
+		}
+		s.callbackURLs.m[o.Account] = c
+		s.callbackURLs.mu.Unlock()
 	}
-	s.cacheStats.callbackURLMisses.Add(1)
-	var settings string
-	if err := q.QueryRowContext(ctx, `SELECT settings FROM accounts WHERE id = ?`, o.Account).Scan(&settings); err != nil {
-		return "", fmt.Errorf("callback target of account %d: %w", o.Account, err)
+	if o.CallbackURL != "" {
+		c.url = o.CallbackURL
 	}
-	var st accountSettings
-	if err := json.Unmarshal([]byte(settings), &st); err != nil {
-		return "", err
-	}
-	s.callbackURLs.mu.Lock()
-	if s.callbackURLs.m == nil {
-		s.callbackURLs.m = map[int64]cachedCallbackURL{}
-	}
-	s.callbackURLs.m[o.Account] = cachedCallbackURL{st.CallbackURL, now.Add(callbackURLTTL)}
-	s.callbackURLs.mu.Unlock()
-	return st.CallbackURL, nil
+	return c, nil
 }
 
 // forgetCallbackURL drops an account's cached callback URL after a change.

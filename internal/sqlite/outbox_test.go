@@ -320,3 +320,67 @@ func TestClaimRefresh(t *testing.T) {
 		}
 	}
 }
+
+// In "once" mode an order sends exactly one callback in its life (000_…), across its
+// acceptance, later changes, its cancellation and a restart; an order's own mode wins over
+// its account's; a topic filter keeps only the events it names.
+func TestOutboxCallbackModes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "modes.db")
+	ctx := context.Background()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := status.Account{ID: 1001, Name: "A", SigningKey: "k", CallbackSecret: "whsec_a", PublicView: "status", CallbackURL: "https://shop-a.example/hook"}
+	if err := db.CreateAccount(ctx, a, nil); err != nil {
+		t.Fatal(err)
+	}
+	in := &status.Ingest{Store: db, Now: time.Now}
+	a.CallbackMode = status.CallbackOnce
+	if err := db.UpdateAccount(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	tracking := func(number, code, ts string) []any {
+		return []any{map[string]any{"courier": "dhl", "tracking_number": number, "checkpoints": []any{checkpoint(code, ts)}}}
+	}
+	order := map[string]any{"order_number": "ONCE-1", "recipient_email": "e@example.com"}
+	o := saveJSON(t, in, 1001, order)
+	order["trackings"] = tracking("ONCE-T1", "OrderProcessed", "2026-01-10T08:00:00Z")
+	saveJSON(t, in, 1001, order)
+	order["trackings"] = tracking("ONCE-T1", "InTransit", "2026-01-11T08:00:00Z")
+	saveJSON(t, in, 1001, order)
+	// A restart: the mode is read from the database again.
+	db.Close()
+	db2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	in2 := &status.Ingest{Store: db2, Now: time.Now}
+	order["cancelled_date"] = "2026-01-12T10:00:00Z"
+	saveJSON(t, in2, 1001, order)
+	if got, want := events(t, db2, o.ID), []string{callback.OrderAccepted}; !slices.Equal(got, want) {
+		t.Errorf("once: events %v, want %v", got, want)
+	}
+
+	// Cancelled before it was accepted: the cancellation is the one callback.
+	c := saveJSON(t, in2, 1001, map[string]any{"order_number": "ONCE-2", "recipient_email": "e@example.com", "cancelled_date": "2026-01-12T10:00:00Z"})
+	saveJSON(t, in2, 1001, map[string]any{"order_number": "ONCE-2", "trackings": tracking("ONCE-T2", "OrderProcessed", "2026-01-10T08:00:00Z")})
+	if got, want := events(t, db2, c.ID), []string{callback.OrderCancelled}; !slices.Equal(got, want) {
+		t.Errorf("cancelled first: events %v, want %v", got, want)
+	}
+
+	// The order's own mode wins; the account's topics filter what it sends.
+	a.CallbackTopics = []string{callback.TrackingStatusChanged, callback.OrderCancelled}
+	if err := db2.UpdateAccount(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	ch := map[string]any{"order_number": "CH-1", "recipient_email": "e@example.com", "callback_mode": "changes",
+		"trackings": []any{map[string]any{"courier": "dhl", "tracking_number": "CH-T1", "checkpoints": []any{checkpoint("OrderProcessed", "2026-01-10T08:00:00Z")}}}}
+	co := saveJSON(t, in2, 1001, ch)
+	ch["trackings"] = []any{map[string]any{"courier": "dhl", "tracking_number": "CH-T1", "checkpoints": []any{checkpoint("InTransit", "2026-01-11T08:00:00Z")}}}
+	saveJSON(t, in2, 1001, ch)
+	if got, want := events(t, db2, co.ID), []string{callback.TrackingStatusChanged}; !slices.Equal(got, want) {
+		t.Errorf("changes with topics: events %v, want %v (no order.accepted)", got, want)
+	}
+}

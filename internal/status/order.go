@@ -49,7 +49,19 @@ type Account struct {
 	SupportURL   string `json:"support_url"`
 	CallbackURL  string `json:"callback_url"`
 	Language     string `json:"language"`
+	// CallbackMode is "changes" (every event; the default when empty) or "once" (000_…:
+	// exactly one callback, when the order is first accepted or cancelled).
+	CallbackMode string `json:"callback_mode"`
+	// CallbackTopics, when not empty, are the only events sent (order.accepted,
+	// order.cancelled, tracking.status_changed).
+	CallbackTopics []string `json:"callback_topics"`
 }
+
+// Callback modes.
+const (
+	CallbackChanges = "changes"
+	CallbackOnce    = "once"
+)
 
 // Public view settings of an account.
 const (
@@ -109,9 +121,11 @@ type Order struct {
 	SecondaryPhoneNumber string            `json:"secondary_phone_number"`
 	CustomerLocation     *CustomerLocation `json:"customer_location"`
 	CallbackURL          string            `json:"callback_url"`
-	Trackings            []Tracking        `json:"trackings"`
-	CreatedAt            string            `json:"created_at"`
-	UpdatedAt            string            `json:"updated_at"`
+	// CallbackMode overrides the account's callback mode for this order ("" keeps it).
+	CallbackMode string     `json:"callback_mode"`
+	Trackings    []Tracking `json:"trackings"`
+	CreatedAt    string     `json:"created_at"`
+	UpdatedAt    string     `json:"updated_at"`
 	// Version increases with every stored change; it keys caches and ETags.
 	Version int64 `json:"version"`
 }

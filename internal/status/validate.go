@@ -106,6 +106,7 @@ func Validate(o *Order, e *ValidationError) {
 		checkURL(a.MapsLink, "customer_location.area.maps_link", e)
 	}
 	checkURL(o.CallbackURL, "callback_url", e)
+	checkEnum(o.CallbackMode, []string{CallbackChanges, CallbackOnce}, "callback_mode", e)
 	for i := range o.Trackings {
 		validateTracking(&o.Trackings[i], "trackings["+strconv.Itoa(i)+"]", e)
 	}
