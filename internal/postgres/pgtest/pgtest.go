@@ -1,0 +1,78 @@
+// Package pgtest gives tests a PostgreSQL store of their own on the server that
+// ORDERSTATUS_TEST_POSTGRES names (a postgres:// URL): each test gets a fresh schema, dropped
+// when it ends, so tests neither see nor disturb each other's rows.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orderstatus/orderstatus/internal/postgres"
+)
+
+// Env is the environment variable that names the test server.
+const Env = "ORDERSTATUS_TEST_POSTGRES"
+
+// DSN returns the test server's URL, or skips the test when none is set.
+func DSN(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv(Env)
+	if dsn == "" {
+		t.Skip(Env + " is not set: skipping the PostgreSQL tests (.ci/run starts a throwaway server and sets it)")
+	}
+	return dsn
+}
+
+// Schema creates a fresh schema on the server and returns a DSN whose connections use it,
+// dropping it when the test ends.
+func Schema(t testing.TB, dsn string) string {
+	t.Helper()
+	ctx := context.Background()
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "t_" + hex.EncodeToString(b)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connect to %s: %v", Env, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer c.Close(ctx)
+		if _, err := c.Exec(ctx, `DROP SCHEMA `+name+` CASCADE`); err != nil {
+			t.Error(err)
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("%s: %v", Env, err)
+	}
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Open opens a store on a fresh schema and closes it when the test ends.
+func Open(t testing.TB, dsn string) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), Schema(t, dsn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
