@@ -28,7 +28,12 @@ func TestSQLite(t *testing.T) {
 func TestPostgres(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	storetest.Run(t, func(t *testing.T) storetest.Store {
-		return postgresStore{pgtest.Open(t, dsn)}
+		db, err := postgres.Open(context.Background(), pgtest.Schema(t, dsn))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return postgresStore{db}
 	})
 }
 

@@ -12,8 +12,6 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/orderstatus/orderstatus/internal/postgres"
 )
 
 // Env is the environment variable that names the test server.
@@ -64,15 +62,4 @@ func Schema(t testing.TB, dsn string) string {
 	q.Set("search_path", name)
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-// Open opens a store on a fresh schema and closes it when the test ends.
-func Open(t testing.TB, dsn string) *postgres.DB {
-	t.Helper()
-	db, err := postgres.Open(context.Background(), Schema(t, dsn))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
