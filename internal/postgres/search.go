@@ -67,13 +67,3 @@ func searchUnion(q status.Search) (string, []any, error) {
 	}
 	return strings.Join(parts, "\nUNION "), args, nil
 }
-
-// explainSearch returns PostgreSQL's plan for a search (tests).
-func (s *DB) explainSearch(ctx context.Context, q status.Search) (string, error) {
-	union, args, err := searchUnion(q)
-	if err != nil {
-		return "", err
-	}
-	return s.explain(ctx, `SELECT o.id FROM orders o WHERE o.seq IN (`+union+`)
-		ORDER BY o.order_date DESC, o.seq DESC LIMIT 25`, args...)
-}
