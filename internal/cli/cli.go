@@ -41,6 +41,7 @@ Usage:
   orderstatus user disable --email E
   orderstatus import FILE              JSON lines, one order payload per line
   orderstatus backup PATH              consistent online copy of the database
+  orderstatus copy-db --from PATH --to postgres://…   copy into an empty PostgreSQL database
 
 Environment: ORDERSTATUS_ADDR (127.0.0.1:8080), ORDERSTATUS_DB (data/orderstatus.db),
 ORDERSTATUS_BASE_URL (http://<addr>).
@@ -70,6 +71,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return cmdImport(ctx, args[1:], env)
 	case "backup":
 		return cmdBackup(ctx, args[1:], env)
+	case "copy-db":
+		return cmdCopyDB(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return nil
