@@ -173,9 +173,17 @@ func currentVersion(ctx context.Context, q querier, account int64, id status.Ide
 	return v, nil
 }
 
-// Order implements status.Store.
+// Order implements status.Store. The order, its trackings and their checkpoints are read in
+// one repeatable-read transaction, so that a write committed between the queries cannot mix
+// two versions.
 func (s *DB) Order(ctx context.Context, id string) (*status.Order, error) {
-	return loadOrder(ctx, s.pool, `o.id = $1`, id)
+	var o *status.Order
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		o, err = loadOrder(ctx, tx, `o.id = $1`, id)
+		return err
+	})
+	return o, err
 }
 
 // identityQuery is one condition on orders o that finds an order by identity.

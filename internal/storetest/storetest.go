@@ -94,7 +94,10 @@ func Run(t *testing.T, open Open) {
 		{"SearchOrders", testSearchOrders},
 		{"Feedback", testFeedback},
 	} {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.fn(t, open)
+		})
 	}
 }
 

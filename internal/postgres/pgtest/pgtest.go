@@ -27,8 +27,9 @@ func DSN(t testing.TB) string {
 	return dsn
 }
 
-// Schema creates a fresh schema on the server and returns a DSN whose connections use it,
-// dropping it when the test ends.
+// Schema creates a fresh schema on the server and returns a DSN whose connections use it
+// (and pools of at most 4 connections unless dsn says otherwise), dropping the schema when
+// the test ends.
 func Schema(t testing.TB, dsn string) string {
 	t.Helper()
 	ctx := context.Background()
@@ -60,6 +61,11 @@ func Schema(t testing.TB, dsn string) string {
 	}
 	q := u.Query()
 	q.Set("search_path", name)
+	// Tests run in parallel, each with its own pool: a small pool per test keeps them under
+	// the server's max_connections (100 by default) on machines with many cores.
+	if !q.Has("pool_max_conns") {
+		q.Set("pool_max_conns", "4")
+	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }
