@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/orderstatus/orderstatus/internal/postgres"
@@ -13,28 +14,20 @@ import (
 func TestConcurrentOpenMigratesOnce(t *testing.T) {
 	dsn := pgtest.Schema(t, pgtest.DSN(t))
 	const instances = 4
-	errs := make(chan error, instances)
-	dbs := make(chan *postgres.DB, instances)
-	for range instances {
-		go func() {
-			db, err := postgres.Open(context.Background(), dsn)
-			errs <- err
-			if err == nil {
-				dbs <- db
-			}
-		}()
+	errs := make([]error, instances)
+	dbs := make([]*postgres.DB, instances)
+	var wg sync.WaitGroup
+	for i := range instances {
+		wg.Go(func() { dbs[i], errs[i] = postgres.Open(context.Background(), dsn) })
 	}
-	for range instances {
-		if err := <-errs; err != nil {
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { dbs[i].Close() })
 	}
-	close(dbs)
-	var db *postgres.DB
-	for d := range dbs {
-		db = d
-		t.Cleanup(func() { d.Close() })
-	}
+	db := dbs[0]
 	rows, err := db.Pool().Query(context.Background(), `SELECT name, count(*) FROM migrations GROUP BY name ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
