@@ -404,25 +404,13 @@ func prepareWrite(o *status.Order, prev *status.Order, now time.Time) (*orderWri
 
 // tryExec runs w when the stored order is still the one w was prepared from (cur is what is
 // stored now). It reports false, with nothing written, when the careful path must run
-// instead: the order changed since, or a uniqueness rule failed.
+// instead because the order changed since. A uniqueness rule that fails aborts the
+// transaction: writeOptimistic runs it again on the careful path, which reports the conflict.
 func (w *orderWrite) tryExec(ctx context.Context, tx pgx.Tx, cur storedVersion) (bool, error) {
 	if w.prev == nil && cur.id != "" || w.prev != nil && (cur.id != w.prev.ID || cur.version != w.prev.Version) {
 		return false, nil
 	}
-	// A failed statement aborts the whole transaction; the savepoint keeps it usable for the
-	// careful path.
-	sp, err := tx.Begin(ctx)
-	if err != nil {
-		return false, err
-	}
-	err = w.exec(ctx, sp)
-	if err == nil {
-		return true, sp.Commit(ctx)
-	}
-	if uniqueViolation(err) == "" {
-		return false, err
-	}
-	return false, sp.Rollback(ctx)
+	return true, w.exec(ctx, tx)
 }
 
 // exec inserts or updates the order, its trackings and its new checkpoints, and queues its
