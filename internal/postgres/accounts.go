@@ -116,21 +116,3 @@ func (s *DB) AddToken(ctx context.Context, account int64, tokenHash []byte) erro
 	_, err := s.pool.Exec(ctx, `INSERT INTO api_tokens (hash, account_id, created_at) VALUES ($1, $2, $3)`, tokenHash, account, status.FormatTimestamp(s.now()))
 	return err
 }
-
-// callbackTarget returns the URL o's callbacks go to: the order's callback URL, else its
-// account's, else "" (no callbacks). It reads the account in the write's transaction, so a
-// change made through any instance applies to the next write at once.
-func callbackTarget(ctx context.Context, q querier, o *status.Order) (string, error) {
-	if o.CallbackURL != "" {
-		return o.CallbackURL, nil
-	}
-	var settings string
-	if err := q.QueryRow(ctx, `SELECT settings FROM accounts WHERE id = $1`, o.Account).Scan(&settings); err != nil {
-		return "", fmt.Errorf("callback target of account %d: %w", o.Account, err)
-	}
-	var st accountSettings
-	if err := json.Unmarshal([]byte(settings), &st); err != nil {
-		return "", err
-	}
-	return st.CallbackURL, nil
-}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/orderstatus/orderstatus/internal/callback"
 	"github.com/orderstatus/orderstatus/internal/status"
@@ -39,12 +40,7 @@ func (s *DB) SaveOrder(ctx context.Context, account int64, id status.Identity, c
 		return o, existing, err
 	}
 	current := func(ctx context.Context, tx pgx.Tx) (storedVersion, error) {
-		for _, key := range identityLocks(account, id) {
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, key); err != nil {
-				return storedVersion{}, err
-			}
-		}
-		return currentVersion(ctx, tx, account, id)
+		return lockIdentity(ctx, tx, account, id)
 	}
 	saved, existing, err := s.writeOptimistic(ctx, change, current)
 	if err != nil {
@@ -160,11 +156,31 @@ type storedVersion struct {
 	version int64
 }
 
-// currentVersion locks and returns the version of the order findByIdentity would find.
-func currentVersion(ctx context.Context, q querier, account int64, id status.Identity) (storedVersion, error) {
+// lockIdentity takes the advisory locks of an identity and then locks and returns the
+// version of the order findByIdentity would find. The locks and the first lookup go as one
+// batch; each statement still runs after the one before, so the lookup sees what a write
+// that held the locks committed.
+func lockIdentity(ctx context.Context, tx pgx.Tx, account int64, id status.Identity) (storedVersion, error) {
 	var v storedVersion
-	for _, c := range identityQueries(account, id) {
-		err := q.QueryRow(ctx, `SELECT o.id, o.version FROM orders o WHERE `+c.where+` ORDER BY o.seq DESC LIMIT 1 FOR UPDATE`, c.args...).Scan(&v.id, &v.version)
+	b := &pgx.Batch{}
+	for _, key := range identityLocks(account, id) {
+		b.Queue(`SELECT pg_advisory_xact_lock($1)`, key)
+	}
+	qs := identityQueries(account, id)
+	found := false
+	b.Queue(`SELECT o.id, o.version FROM orders o WHERE `+qs[0].where+` ORDER BY o.seq DESC LIMIT 1 FOR UPDATE`, qs[0].args...).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&v.id, &v.version)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil || found {
+		return v, err
+	}
+	for _, c := range qs[1:] {
+		err := tx.QueryRow(ctx, `SELECT o.id, o.version FROM orders o WHERE `+c.where+` ORDER BY o.seq DESC LIMIT 1 FOR UPDATE`, c.args...).Scan(&v.id, &v.version)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue
 		}
@@ -414,56 +430,70 @@ func (w *orderWrite) tryExec(ctx context.Context, tx pgx.Tx, cur storedVersion) 
 }
 
 // exec inserts or updates the order, its trackings and its new checkpoints, and queues its
-// callbacks.
+// callbacks. The statements go to the server as one batch (one round trip); trackings and
+// checkpoints find the seq of their parent row by its id.
 func (w *orderWrite) exec(ctx context.Context, tx pgx.Tx) error {
 	o := w.o
-	var seq int64
-	var err error
+	b := &pgx.Batch{}
 	if w.prev == nil {
 		o.Version = 1
-		err = tx.QueryRow(ctx, `INSERT INTO orders (id, account_id, order_number, client_key, external_order_id, external_reference,
+		b.Queue(`INSERT INTO orders (id, account_id, order_number, client_key, external_order_id, external_reference,
 			customer_number, recipient_email, order_date, created_at, updated_at, version, doc)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			o.ID, o.Account, o.OrderNumber, o.ClientKey, nullable(o.ExternalOrderID), nullable(o.ExternalReference),
-			nullable(o.CustomerNumber), nullable(w.email), o.OrderDate, o.CreatedAt, o.UpdatedAt, o.Version, w.doc).Scan(&seq)
+			nullable(o.CustomerNumber), nullable(w.email), o.OrderDate, o.CreatedAt, o.UpdatedAt, o.Version, w.doc)
 	} else {
 		o.Version = w.prev.Version + 1
-		err = tx.QueryRow(ctx, `UPDATE orders SET order_number = $1, client_key = $2, external_order_id = $3, external_reference = $4,
-			customer_number = $5, recipient_email = $6, order_date = $7, updated_at = $8, version = $9, doc = $10 WHERE id = $11 RETURNING seq`,
+		b.Queue(`UPDATE orders SET order_number = $1, client_key = $2, external_order_id = $3, external_reference = $4,
+			customer_number = $5, recipient_email = $6, order_date = $7, updated_at = $8, version = $9, doc = $10 WHERE id = $11`,
 			o.OrderNumber, o.ClientKey, nullable(o.ExternalOrderID), nullable(o.ExternalReference), nullable(o.CustomerNumber),
-			nullable(w.email), o.OrderDate, o.UpdatedAt, o.Version, w.doc, o.ID).Scan(&seq)
-	}
-	if err != nil {
-		return err
+			nullable(w.email), o.OrderDate, o.UpdatedAt, o.Version, w.doc, o.ID).Exec(func(tag pgconn.CommandTag) error {
+			if tag.RowsAffected() != 1 {
+				return fmt.Errorf("order %s: %w", o.ID, status.ErrNotFound)
+			}
+			return nil
+		})
 	}
 	for pos := range o.Trackings {
 		t, tw := &o.Trackings[pos], &w.trackings[pos]
-		var tseq int64
-		if err := tx.QueryRow(ctx, `INSERT INTO trackings (id, order_seq, account_id, position, courier, tracking_number, external_reference, doc)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		b.Queue(`INSERT INTO trackings (id, order_seq, account_id, position, courier, tracking_number, external_reference, doc)
+			VALUES ($1, (SELECT seq FROM orders WHERE id = $2), $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (id) DO UPDATE SET position = excluded.position, courier = excluded.courier, tracking_number = excluded.tracking_number,
-				external_reference = excluded.external_reference, doc = excluded.doc RETURNING seq`,
-			t.ID, seq, o.Account, pos, t.Courier, t.TrackingNumber, nullable(t.ExternalReference), tw.doc).Scan(&tseq); err != nil {
-			return err
-		}
+				external_reference = excluded.external_reference, doc = excluded.doc`,
+			t.ID, o.ID, o.Account, pos, t.Courier, t.TrackingNumber, nullable(t.ExternalReference), tw.doc)
 		if len(tw.keys) == 0 {
 			continue
 		}
 		// One statement for all new checkpoints; WITH ORDINALITY keeps their order, which
 		// breaks ties between equal timestamps when they are read back.
-		if _, err := tx.Exec(ctx, `INSERT INTO checkpoints (tracking_seq, dedupe_key, event_timestamp, status_code, doc)
-			SELECT $1, k, ts, code, d FROM unnest($2::bytea[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS c(k, ts, code, d, n)
+		b.Queue(`INSERT INTO checkpoints (tracking_seq, dedupe_key, event_timestamp, status_code, doc)
+			SELECT (SELECT seq FROM trackings WHERE id = $1), k, ts, code, d
+			FROM unnest($2::bytea[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS c(k, ts, code, d, n)
 			ORDER BY n ON CONFLICT (tracking_seq, dedupe_key) DO NOTHING`,
-			tseq, tw.keys, tw.timestamps, tw.codes, tw.docs); err != nil {
-			return err
-		}
+			t.ID, tw.keys, tw.timestamps, tw.codes, tw.docs)
 	}
-	if len(w.callbacks) == 0 {
-		return nil
+	// The account's callback URL, read in the same transaction, so that a change made through
+	// any instance applies to the next write at once.
+	target := o.CallbackURL
+	if len(w.callbacks) > 0 && target == "" {
+		b.Queue(`SELECT settings FROM accounts WHERE id = $1`, o.Account).QueryRow(func(row pgx.Row) error {
+			var settings string
+			if err := row.Scan(&settings); err != nil {
+				return fmt.Errorf("callback target of account %d: %w", o.Account, err)
+			}
+			var st accountSettings
+			if err := json.Unmarshal([]byte(settings), &st); err != nil {
+				return err
+			}
+			target = st.CallbackURL
+			return nil
+		})
 	}
-	target, err := callbackTarget(ctx, tx, o)
-	if err != nil || target == "" {
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
+	}
+	if len(w.callbacks) == 0 || target == "" {
+		return nil
 	}
 	return enqueueCallbacks(ctx, tx, o, w.callbacks, target, w.now)
 }

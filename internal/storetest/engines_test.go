@@ -2,12 +2,17 @@ package storetest_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/orderstatus/orderstatus/internal/postgres"
 	"github.com/orderstatus/orderstatus/internal/postgres/pgtest"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
+	"github.com/orderstatus/orderstatus/internal/status"
 	"github.com/orderstatus/orderstatus/internal/storetest"
 )
 
@@ -57,4 +62,59 @@ func (s postgresStore) Votes(ctx context.Context, orderID string) ([]storetest.V
 		out = append(out, storetest.Vote{TrackingID: f.TrackingID, Topic: f.Topic, Vote: f.Vote, CreatedAt: f.CreatedAt})
 	}
 	return out, err
+}
+
+// BenchmarkIngest stores new orders of 2 trackings × 5 checkpoints through status.Ingest from
+// 32 concurrent clients, on each engine:
+//
+//	.ci/with-postgres go test ./internal/storetest -run X -bench Ingest -benchtime 2000x
+func BenchmarkIngest(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		benchIngest(b, db)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		dsn := pgtest.DSN(b)
+		db, err := postgres.Open(context.Background(), pgtest.Schema(b, dsn+"&pool_max_conns=16"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		benchIngest(b, db)
+	})
+}
+
+func benchIngest(b *testing.B, s status.Store) {
+	ctx := context.Background()
+	acct := status.Account{ID: 1001, Name: "Shop", SigningKey: "k", CallbackSecret: "c"}
+	if err := s.CreateAccount(ctx, acct, nil); err != nil {
+		b.Fatal(err)
+	}
+	in := &status.Ingest{Store: s, Now: time.Now}
+	var n atomic.Int64
+	b.SetParallelism(16) // × GOMAXPROCS (2 here) = 32 clients
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			var trackings []any
+			for t := range 2 {
+				var cps []any
+				for c := range 5 {
+					cps = append(cps, map[string]any{"status_code": "InTransit", "event_timestamp": fmt.Sprintf("2026-03-0%dT08:00:00Z", c+1)})
+				}
+				trackings = append(trackings, map[string]any{"courier": "dhl", "tracking_number": fmt.Sprintf("TN-%d-%d", i, t), "checkpoints": cps})
+			}
+			body, _ := json.Marshal(map[string]any{"order_number": fmt.Sprint("B-", i), "recipient_email": "e@example.com", "trackings": trackings})
+			if _, _, err := in.Save(ctx, acct, body, false); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
 }

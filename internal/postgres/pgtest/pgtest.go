@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -36,7 +37,20 @@ func Schema(t testing.TB, dsn string) string {
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "t_" + hex.EncodeToString(b)
-	conn, err := pgx.Connect(ctx, dsn)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("%s: %v", Env, err)
+	}
+	// The schema is made on a plain connection, which takes no pool settings.
+	admin := *u
+	aq := admin.Query()
+	for k := range aq {
+		if strings.HasPrefix(k, "pool_") {
+			aq.Del(k)
+		}
+	}
+	admin.RawQuery = aq.Encode()
+	conn, err := pgx.Connect(ctx, admin.String())
 	if err != nil {
 		t.Fatalf("connect to %s: %v", Env, err)
 	}
@@ -45,7 +59,7 @@ func Schema(t testing.TB, dsn string) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		c, err := pgx.Connect(ctx, dsn)
+		c, err := pgx.Connect(ctx, admin.String())
 		if err != nil {
 			t.Error(err)
 			return
@@ -55,10 +69,6 @@ func Schema(t testing.TB, dsn string) string {
 			t.Error(err)
 		}
 	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("%s: %v", Env, err)
-	}
 	q := u.Query()
 	q.Set("search_path", name)
 	// Tests run in parallel, each with its own pool: a small pool per test keeps them under
