@@ -21,6 +21,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/callback"
+	"github.com/orderstatus/orderstatus/internal/status"
 )
 
 //go:embed migrations/*.sql
@@ -29,6 +33,14 @@ var migrations embed.FS
 // migrateLock is the pg_advisory_lock key under which migrations run, so that instances
 // starting together against an empty database migrate it once.
 const migrateLock int64 = 0x6f72646572737431 // "orderst1"
+
+// The store interfaces DB implements.
+var (
+	_ status.Store    = (*DB)(nil)
+	_ auth.LimitStore = (*DB)(nil)
+	_ auth.StaffStore = (*DB)(nil)
+	_ callback.Store  = (*DB)(nil)
+)
 
 // DB is the store. It is safe for concurrent use, also by several processes on one database.
 type DB struct {

@@ -147,6 +147,16 @@ func testIngestMerge(t *testing.T, open Open) {
 	if got.Trackings[0].ID != o.Trackings[0].ID {
 		t.Errorf("tracking id changed from %s to %s", o.Trackings[0].ID, got.Trackings[0].ID)
 	}
+	// A change whose apply fails stores nothing.
+	if _, err := s.UpdateOrder(ctx, o.ID, func(o *status.Order) (*status.Order, error) {
+		o.Notes = "never stored"
+		return nil, status.Invalid("notes", "No.")
+	}); err == nil {
+		t.Error("a failed apply reported success")
+	}
+	if got := mustOrder(t, s, o.ID); got.Notes != "ring twice" || got.Version != 2 {
+		t.Errorf("a failed apply changed the order: notes %q, version %d", got.Notes, got.Version)
+	}
 	// An order that does not exist is not found.
 	if _, err := s.Order(ctx, "o_missing"); !errors.Is(err, status.ErrNotFound) {
 		t.Errorf("missing order: %v, want ErrNotFound", err)
