@@ -231,77 +231,73 @@ func findByIdentity(ctx context.Context, q querier, account int64, id status.Ide
 	return nil, status.ErrNotFound
 }
 
-// loadOrder reads the most recent order matching where, with trackings and checkpoints.
+// loadOrder reads the most recent order matching where, with trackings and checkpoints, in
+// one batch (one round trip): the trackings and checkpoints queries find the order by the
+// same condition. Read outside a transaction the three statements may see two versions of
+// the order; Order reads in a repeatable-read transaction, writes under the order's locks.
 func loadOrder(ctx context.Context, q querier, where string, args ...any) (*status.Order, error) {
-	var seq int64
-	var doc string
 	var o status.Order
-	err := q.QueryRow(ctx, `SELECT o.seq, o.id, o.version, o.created_at, o.updated_at, o.doc FROM orders o WHERE `+where+` ORDER BY o.seq DESC LIMIT 1`, args...).
-		Scan(&seq, &o.ID, &o.Version, &o.CreatedAt, &o.UpdatedAt, &doc)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, status.ErrNotFound
-	}
-	if err != nil {
+	var doc string
+	found := false
+	b := &pgx.Batch{}
+	b.Queue(`SELECT o.id, o.version, o.created_at, o.updated_at, o.doc FROM orders o WHERE `+where+` ORDER BY o.seq DESC LIMIT 1`, args...).
+		QueryRow(func(row pgx.Row) error {
+			err := row.Scan(&o.ID, &o.Version, &o.CreatedAt, &o.UpdatedAt, &doc)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			found = err == nil
+			return err
+		})
+	seq := `(SELECT o.seq FROM orders o WHERE ` + where + ` ORDER BY o.seq DESC LIMIT 1)`
+	var trackings []status.Tracking
+	index := map[string]int{}
+	b.Queue(`SELECT id, doc FROM trackings WHERE order_seq = `+seq+` ORDER BY position`, args...).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var id, doc string
+			if err := rows.Scan(&id, &doc); err != nil {
+				return err
+			}
+			var t status.Tracking
+			if err := json.Unmarshal([]byte(doc), &t); err != nil {
+				return fmt.Errorf("tracking %s: %w", id, err)
+			}
+			t.ID = id
+			index[id] = len(trackings)
+			trackings = append(trackings, t)
+		}
+		return rows.Err()
+	})
+	b.Queue(`SELECT t.id, c.doc FROM trackings t JOIN checkpoints c ON c.tracking_seq = t.seq
+		WHERE t.order_seq = `+seq+` ORDER BY c.event_timestamp DESC, c.seq DESC`, args...).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var tid, doc string
+			if err := rows.Scan(&tid, &doc); err != nil {
+				return err
+			}
+			var c status.Checkpoint
+			if err := json.Unmarshal([]byte(doc), &c); err != nil {
+				return err
+			}
+			if i, ok := index[tid]; ok {
+				trackings[i].Checkpoints = append(trackings[i].Checkpoints, c)
+			}
+		}
+		return rows.Err()
+	})
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
+	}
+	if !found {
+		return nil, status.ErrNotFound
 	}
 	id, version, created, updated := o.ID, o.Version, o.CreatedAt, o.UpdatedAt
 	if err := json.Unmarshal([]byte(doc), &o); err != nil {
 		return nil, fmt.Errorf("order %s: %w", id, err)
 	}
 	o.ID, o.Version, o.CreatedAt, o.UpdatedAt = id, version, created, updated
-	if err := loadTrackings(ctx, q, seq, &o); err != nil {
-		return nil, err
-	}
+	o.Trackings = trackings
 	return &o, nil
-}
-
-func loadTrackings(ctx context.Context, q querier, seq int64, o *status.Order) error {
-	rows, err := q.Query(ctx, `SELECT id, doc FROM trackings WHERE order_seq = $1 ORDER BY position`, seq)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	o.Trackings = o.Trackings[:0]
-	index := map[string]int{}
-	for rows.Next() {
-		var id, doc string
-		if err := rows.Scan(&id, &doc); err != nil {
-			return err
-		}
-		var t status.Tracking
-		if err := json.Unmarshal([]byte(doc), &t); err != nil {
-			return fmt.Errorf("tracking %s: %w", id, err)
-		}
-		t.ID = id
-		index[id] = len(o.Trackings)
-		o.Trackings = append(o.Trackings, t)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows.Close()
-	if len(o.Trackings) == 0 {
-		return nil
-	}
-	crow, err := q.Query(ctx, `SELECT t.id, c.doc FROM trackings t JOIN checkpoints c ON c.tracking_seq = t.seq
-		WHERE t.order_seq = $1 ORDER BY c.event_timestamp DESC, c.seq DESC`, seq)
-	if err != nil {
-		return err
-	}
-	defer crow.Close()
-	for crow.Next() {
-		var tid, doc string
-		if err := crow.Scan(&tid, &doc); err != nil {
-			return err
-		}
-		var c status.Checkpoint
-		if err := json.Unmarshal([]byte(doc), &c); err != nil {
-			return err
-		}
-		i := index[tid]
-		o.Trackings[i].Checkpoints = append(o.Trackings[i].Checkpoints, c)
-	}
-	return crow.Err()
 }
 
 func nullable(s string) any {
