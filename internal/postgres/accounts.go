@@ -47,17 +47,20 @@ func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []by
 	})
 }
 
-// UpdateAccount implements status.Store.
+// UpdateAccount implements status.Store. Other instances hear of the change (Listen).
 func (s *DB) UpdateAccount(ctx context.Context, a status.Account) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE accounts SET name = $1, signing_key = $2, previous_signing_key = $3, callback_secret = $4, settings = $5 WHERE id = $6`,
-		a.Name, a.SigningKey, a.PreviousSigningKey, a.CallbackSecret, settingsOf(a), a.ID)
-	if err != nil {
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE accounts SET name = $1, signing_key = $2, previous_signing_key = $3, callback_secret = $4, settings = $5 WHERE id = $6`,
+			a.Name, a.SigningKey, a.PreviousSigningKey, a.CallbackSecret, settingsOf(a), a.ID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return status.ErrNotFound
+		}
+		_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, notifyChannel, Change{Account: a.ID}.payload())
 		return err
-	}
-	if tag.RowsAffected() == 0 {
-		return status.ErrNotFound
-	}
-	return nil
+	})
 }
 
 const accountCols = `a.id, a.name, a.signing_key, a.previous_signing_key, a.callback_secret, a.settings`

@@ -175,3 +175,65 @@ func TestWriteVisibleAcrossInstances(t *testing.T) {
 		}
 	}
 }
+
+// An instance hears of every order write and account change committed through another, and
+// of none that rolled back.
+func TestListenAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	dbs := instances(t, 2)
+	if err := dbs[0].CreateAccount(ctx, status.Account{ID: 1001, Name: "Shop", SigningKey: "k", CallbackSecret: "c"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	changes := make(chan postgres.Change, 100)
+	lctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- dbs[1].Listen(lctx, func(c postgres.Change) { changes <- c }) }()
+	next := func() postgres.Change {
+		t.Helper()
+		select {
+		case c := <-changes:
+			return c
+		case <-time.After(30 * time.Second):
+			t.Fatal("no change heard")
+			return postgres.Change{}
+		}
+	}
+	if c := next(); c != (postgres.Change{}) {
+		t.Fatalf("first change %+v, want the zero change after connecting", c)
+	}
+	in := &status.Ingest{Store: dbs[0], Now: time.Now}
+	body := func(tn string) []byte {
+		b, _ := json.Marshal(map[string]any{"order_number": "L-1", "recipient_email": "e@example.com",
+			"trackings": []any{map[string]any{"courier": "dhl", "tracking_number": tn}}})
+		return b
+	}
+	o, _, err := in.Save(ctx, status.Account{ID: 1001}, body("TN-L1"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := next(); c.OrderID != o.ID || c.Version != 1 {
+		t.Errorf("heard %+v, want order %s version 1", c, o.ID)
+	}
+	// A write that fails (its tracking belongs to another order) is not announced.
+	if _, _, err := in.Save(ctx, status.Account{ID: 1001}, []byte(`{"order_number":"L-2","recipient_email":"e@example.com","trackings":[{"courier":"dhl","tracking_number":"TN-L1"}]}`), false); err == nil {
+		t.Fatal("conflicting write succeeded")
+	}
+	if _, _, err := in.Save(ctx, status.Account{ID: 1001}, body("TN-L1"), false); err != nil {
+		t.Fatal(err)
+	}
+	if c := next(); c.OrderID != o.ID || c.Version != 2 {
+		t.Errorf("heard %+v, want order %s version 2 (and nothing of the failed write)", c, o.ID)
+	}
+	a, _ := dbs[0].Account(ctx, 1001)
+	a.LogoURL = "https://shop.example/logo.png"
+	if err := dbs[0].UpdateAccount(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if c := next(); c.Account != 1001 || c.OrderID != "" {
+		t.Errorf("heard %+v, want account 1001", c)
+	}
+	cancel()
+	if err := <-done; err != context.Canceled {
+		t.Errorf("Listen returned %v, want context.Canceled", err)
+	}
+}

@@ -468,6 +468,7 @@ func (w *orderWrite) exec(ctx context.Context, tx pgx.Tx) error {
 			ORDER BY n ON CONFLICT (tracking_seq, dedupe_key) DO NOTHING`,
 			t.ID, tw.keys, tw.timestamps, tw.codes, tw.docs)
 	}
+	queueNotify(b, Change{OrderID: o.ID, Version: o.Version})
 	// The account's callback URL, read in the same transaction, so that a change made through
 	// any instance applies to the next write at once.
 	target := o.CallbackURL
