@@ -58,7 +58,7 @@ func (s *DB) UpdateAccount(ctx context.Context, a status.Account) error {
 		if tag.RowsAffected() == 0 {
 			return status.ErrNotFound
 		}
-		_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, notifyChannel, Change{Account: a.ID}.payload())
+		_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, s.channel, Change{Account: a.ID}.payload())
 		return err
 	})
 }

@@ -46,6 +46,8 @@ var (
 type DB struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+	// channel is the LISTEN/NOTIFY channel of this database and schema (notify.go).
+	channel string
 }
 
 // Open connects to the database named by dsn (a postgres:// URL or key=value string that
@@ -63,6 +65,15 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: migrate: %w", err)
+	}
+	var schema string
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s.channel = channelPrefix + schema
+	if len(s.channel) > 63 { // PostgreSQL refuses longer channel names
+		s.channel = fmt.Sprintf("%s%016x", channelPrefix, uint64(lockKey(schema)))
 	}
 	return s, nil
 }

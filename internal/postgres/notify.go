@@ -8,9 +8,11 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// notifyChannel is the LISTEN/NOTIFY channel on which every instance hears what the others
-// wrote (DESIGN §10: caches are invalidated across instances).
-const notifyChannel = "orderstatus_changes"
+// channelPrefix names the LISTEN/NOTIFY channel on which every instance hears what the
+// others wrote (DESIGN §10: caches are invalidated across instances). Channels are global to
+// a database, so the schema the store lives in completes the name: deployments in two
+// schemas of one database do not hear each other.
+const channelPrefix = "orderstatus_changes:"
 
 // Change is what one committed write changed: an order (OrderID and its new Version) or an
 // account's settings (Account). The zero Change means "anything may have changed": Listen
@@ -28,8 +30,8 @@ func (c Change) payload() string {
 
 // queueNotify adds the notification of c to a write's batch. PostgreSQL delivers it when the
 // transaction commits, and not at all when it rolls back.
-func queueNotify(b *pgx.Batch, c Change) {
-	b.Queue(`SELECT pg_notify($1, $2)`, notifyChannel, c.payload())
+func queueNotify(b *pgx.Batch, channel string, c Change) {
+	b.Queue(`SELECT pg_notify($1, $2)`, channel, c.payload())
 }
 
 // Listen calls fn with every change that any instance on this database commits, until ctx is
@@ -63,7 +65,7 @@ func (s *DB) listenOnce(ctx context.Context, fn func(Change)) error {
 	// The connection leaves the pool: it stays subscribed to the channel until it is closed.
 	conn := pc.Hijack()
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, `LISTEN `+notifyChannel); err != nil {
+	if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{s.channel}.Sanitize()); err != nil {
 		return err
 	}
 	fn(Change{})

@@ -103,7 +103,7 @@ func (s *DB) writeOptimistic(ctx context.Context, change func(ctx context.Contex
 	if err != nil {
 		return nil, nil, err
 	}
-	w, err := prepareWrite(o, p, s.now())
+	w, err := prepareWrite(o, p, s.now(), s.channel)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -124,7 +124,7 @@ func (s *DB) writeOptimistic(ctx context.Context, change func(ctx context.Contex
 				return err
 			}
 			saved, prev = o, p
-			return writeChecked(ctx, tx, o, p, s.now())
+			return writeChecked(ctx, tx, o, p, s.now(), s.channel)
 		})
 		if attempt == maxTxAttempts || !(retryable(err) || uniqueViolation(err) != "") {
 			break
@@ -310,7 +310,7 @@ func nullable(s string) any {
 // writeChecked stores o (prev is the stored order before the change, nil when new) after
 // checking the uniqueness rules, so that a conflict is reported as a validation problem that
 // names the other order.
-func writeChecked(ctx context.Context, tx pgx.Tx, o *status.Order, prev *status.Order, now time.Time) error {
+func writeChecked(ctx context.Context, tx pgx.Tx, o *status.Order, prev *status.Order, now time.Time, channel string) error {
 	e := &status.ValidationError{}
 	if o.ExternalReference != "" {
 		var other string
@@ -327,7 +327,7 @@ func writeChecked(ctx context.Context, tx pgx.Tx, o *status.Order, prev *status.
 	if err := e.Err(); err != nil {
 		return err
 	}
-	w, err := prepareWrite(o, prev, now)
+	w, err := prepareWrite(o, prev, now, channel)
 	if err != nil {
 		return err
 	}
@@ -349,6 +349,8 @@ type orderWrite struct {
 	// callbacks are the outbox events the change causes.
 	callbacks []callback.Change
 	now       time.Time
+	// channel is where the write is announced (Listen).
+	channel string
 }
 
 type trackingWrite struct {
@@ -361,8 +363,8 @@ type trackingWrite struct {
 
 // prepareWrite encodes o for storage. prev is the stored order before the change (nil when
 // new); only checkpoints prev does not have are inserted.
-func prepareWrite(o *status.Order, prev *status.Order, now time.Time) (*orderWrite, error) {
-	w := &orderWrite{o: o, prev: prev, now: now}
+func prepareWrite(o *status.Order, prev *status.Order, now time.Time, channel string) (*orderWrite, error) {
+	w := &orderWrite{o: o, prev: prev, now: now, channel: channel}
 	trackings := o.Trackings
 	o.Trackings = nil
 	doc, err := json.Marshal(o)
@@ -468,7 +470,7 @@ func (w *orderWrite) exec(ctx context.Context, tx pgx.Tx) error {
 			ORDER BY n ON CONFLICT (tracking_seq, dedupe_key) DO NOTHING`,
 			t.ID, tw.keys, tw.timestamps, tw.codes, tw.docs)
 	}
-	queueNotify(b, Change{OrderID: o.ID, Version: o.Version})
+	queueNotify(b, w.channel, Change{OrderID: o.ID, Version: o.Version})
 	// The account's callback URL, read in the same transaction, so that a change made through
 	// any instance applies to the next write at once.
 	target := o.CallbackURL
