@@ -134,7 +134,10 @@ func (s *DB) writeOptimistic(ctx context.Context, change func(ctx context.Contex
 	if c := uniqueViolation(err); c != "" {
 		return nil, nil, status.Invalid(uniqueAttr(c), "Another order of this account already has this value.")
 	}
-	return saved, prev, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return saved, prev, nil
 }
 
 func uniqueAttr(constraint string) string {
