@@ -192,17 +192,9 @@ func lockIdentity(ctx context.Context, tx pgx.Tx, account int64, id status.Ident
 	return v, nil
 }
 
-// Order implements status.Store. The order, its trackings and their checkpoints are read in
-// one repeatable-read transaction, so that a write committed between the queries cannot mix
-// two versions.
+// Order implements status.Store.
 func (s *DB) Order(ctx context.Context, id string) (*status.Order, error) {
-	var o *status.Order
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		var err error
-		o, err = loadOrder(ctx, tx, `o.id = $1`, id)
-		return err
-	})
-	return o, err
+	return loadOrder(ctx, s.pool, `o.id = $1`, id)
 }
 
 // identityQuery is one condition on orders o that finds an order by identity.
@@ -234,72 +226,67 @@ func findByIdentity(ctx context.Context, q querier, account int64, id status.Ide
 	return nil, status.ErrNotFound
 }
 
+// loadOrderSQL is the query of loadOrder.
+func loadOrderSQL(where string) string {
+	return `SELECT o.id, o.version, o.created_at, o.updated_at, o.doc,
+			(SELECT json_agg(json_build_array(t.id, t.doc) ORDER BY t.position) FROM trackings t WHERE t.order_seq = o.seq),
+			(SELECT json_agg(json_build_array(t.id, c.doc) ORDER BY c.event_timestamp DESC, c.seq DESC)
+				FROM trackings t JOIN checkpoints c ON c.tracking_seq = t.seq WHERE t.order_seq = o.seq)
+		FROM orders o WHERE ` + where + ` ORDER BY o.seq DESC LIMIT 1`
+}
+
 // loadOrder reads the most recent order matching where, with trackings and checkpoints, in
-// one batch (one round trip): the trackings and checkpoints queries find the order by the
-// same condition. Read outside a transaction the three statements may see two versions of
-// the order; Order reads in a repeatable-read transaction, writes under the order's locks.
+// one statement: one round trip, and one snapshot, so a write committed meanwhile cannot mix
+// two versions. Trackings and checkpoints come as JSON arrays of [tracking id, document].
 func loadOrder(ctx context.Context, q querier, where string, args ...any) (*status.Order, error) {
 	var o status.Order
 	var doc string
-	found := false
-	b := &pgx.Batch{}
-	b.Queue(`SELECT o.id, o.version, o.created_at, o.updated_at, o.doc FROM orders o WHERE `+where+` ORDER BY o.seq DESC LIMIT 1`, args...).
-		QueryRow(func(row pgx.Row) error {
-			err := row.Scan(&o.ID, &o.Version, &o.CreatedAt, &o.UpdatedAt, &doc)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return nil
-			}
-			found = err == nil
-			return err
-		})
-	seq := `(SELECT o.seq FROM orders o WHERE ` + where + ` ORDER BY o.seq DESC LIMIT 1)`
-	var trackings []status.Tracking
-	index := map[string]int{}
-	b.Queue(`SELECT id, doc FROM trackings WHERE order_seq = `+seq+` ORDER BY position`, args...).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			var id, doc string
-			if err := rows.Scan(&id, &doc); err != nil {
-				return err
-			}
-			var t status.Tracking
-			if err := json.Unmarshal([]byte(doc), &t); err != nil {
-				return fmt.Errorf("tracking %s: %w", id, err)
-			}
-			t.ID = id
-			index[id] = len(trackings)
-			trackings = append(trackings, t)
-		}
-		return rows.Err()
-	})
-	b.Queue(`SELECT t.id, c.doc FROM trackings t JOIN checkpoints c ON c.tracking_seq = t.seq
-		WHERE t.order_seq = `+seq+` ORDER BY c.event_timestamp DESC, c.seq DESC`, args...).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			var tid, doc string
-			if err := rows.Scan(&tid, &doc); err != nil {
-				return err
-			}
-			var c status.Checkpoint
-			if err := json.Unmarshal([]byte(doc), &c); err != nil {
-				return err
-			}
-			if i, ok := index[tid]; ok {
-				trackings[i].Checkpoints = append(trackings[i].Checkpoints, c)
-			}
-		}
-		return rows.Err()
-	})
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
-		return nil, err
-	}
-	if !found {
+	var trackingsJSON, checkpointsJSON []byte
+	err := q.QueryRow(ctx, loadOrderSQL(where), args...).
+		Scan(&o.ID, &o.Version, &o.CreatedAt, &o.UpdatedAt, &doc, &trackingsJSON, &checkpointsJSON)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, status.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
 	}
 	id, version, created, updated := o.ID, o.Version, o.CreatedAt, o.UpdatedAt
 	if err := json.Unmarshal([]byte(doc), &o); err != nil {
 		return nil, fmt.Errorf("order %s: %w", id, err)
 	}
 	o.ID, o.Version, o.CreatedAt, o.UpdatedAt = id, version, created, updated
-	o.Trackings = trackings
+	o.Trackings = nil
+	var rows [][2]string
+	if trackingsJSON != nil {
+		if err := json.Unmarshal(trackingsJSON, &rows); err != nil {
+			return nil, fmt.Errorf("trackings of order %s: %w", id, err)
+		}
+	}
+	index := make(map[string]int, len(rows))
+	for _, r := range rows {
+		var t status.Tracking
+		if err := json.Unmarshal([]byte(r[1]), &t); err != nil {
+			return nil, fmt.Errorf("tracking %s: %w", r[0], err)
+		}
+		t.ID = r[0]
+		index[t.ID] = len(o.Trackings)
+		o.Trackings = append(o.Trackings, t)
+	}
+	rows = rows[:0]
+	if checkpointsJSON != nil {
+		if err := json.Unmarshal(checkpointsJSON, &rows); err != nil {
+			return nil, fmt.Errorf("checkpoints of order %s: %w", id, err)
+		}
+	}
+	for _, r := range rows {
+		var c status.Checkpoint
+		if err := json.Unmarshal([]byte(r[1]), &c); err != nil {
+			return nil, err
+		}
+		if i, ok := index[r[0]]; ok {
+			o.Trackings[i].Checkpoints = append(o.Trackings[i].Checkpoints, c)
+		}
+	}
 	return &o, nil
 }
 

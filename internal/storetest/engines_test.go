@@ -118,3 +118,62 @@ func benchIngest(b *testing.B, s status.Store) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
 }
+
+// BenchmarkLookup finds an order by number and loads it, as an info request does, from 32
+// concurrent clients over 2,000 stored orders:
+//
+//	.ci/with-postgres go test ./internal/storetest -run X -bench Lookup -benchtime 5000x
+func BenchmarkLookup(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		benchLookup(b, db)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		dsn := pgtest.DSN(b)
+		db, err := postgres.Open(context.Background(), pgtest.Schema(b, dsn+"&pool_max_conns=16"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		benchLookup(b, db)
+	})
+}
+
+func benchLookup(b *testing.B, s status.Store) {
+	ctx := context.Background()
+	acct := status.Account{ID: 1001, Name: "Shop", SigningKey: "k", CallbackSecret: "c"}
+	if err := s.CreateAccount(ctx, acct, nil); err != nil {
+		b.Fatal(err)
+	}
+	in := &status.Ingest{Store: s, Now: time.Now}
+	const orders = 2000
+	for i := range orders {
+		body, _ := json.Marshal(map[string]any{"order_number": fmt.Sprint("L-", i), "recipient_email": "e@example.com",
+			"trackings": []any{map[string]any{"courier": "dhl", "tracking_number": fmt.Sprint("TN-L-", i),
+				"checkpoints": []any{map[string]any{"status_code": "InTransit", "event_timestamp": "2026-03-01T08:00:00Z"}}}}})
+		if _, _, err := in.Save(ctx, acct, body, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var n atomic.Int64
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1) % orders
+			ids, err := s.FindOrderIDs(ctx, status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: fmt.Sprint("L-", i)}, 10)
+			if err != nil || len(ids) != 1 {
+				b.Errorf("lookup L-%d: %v %v", i, ids, err)
+				return
+			}
+			if _, err := s.Order(ctx, ids[0]); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
