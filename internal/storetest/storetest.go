@@ -15,7 +15,10 @@ import (
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
-// Store is everything the product calls on a store, as both engines offer it.
+// Store is everything the product calls on a store, as both engines offer it: the interface
+// the server and the command line can depend on instead of *sqlite.DB. Left out are what only
+// SQLite has (Backup, WriterStats, SQL; PostgreSQL has Ping and Listen instead) and Feedback,
+// whose row type each engine declares (Votes adapts it).
 type Store interface {
 	status.Store
 	auth.LimitStore
