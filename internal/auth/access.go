@@ -35,6 +35,8 @@ type Service struct {
 	Store  status.Store
 	Limits LimitStore
 	Now    func() time.Time
+	// Refused, when set, is told of every refusal by a verification limit (metrics).
+	Refused RefusalHook
 }
 
 // Caller is what a request shows about who sends it.
@@ -332,11 +334,12 @@ func (s *Service) prove(ctx context.Context, req status.InfoRequest, c Caller, o
 		ids[i] = o.ID
 	}
 	limits := proofLimits(c.ClientAddr, ids)
-	wait, err := s.Limits.TakeAttempts(ctx, limits, now)
+	wait, refused, err := s.Limits.TakeAttempts(ctx, limits, now)
 	if err != nil {
 		return nil, err
 	}
 	if wait > 0 {
+		s.Refused.refused(refusalKind(refused))
 		return nil, &RateLimitError{RetryAfter: wait}
 	}
 	var proved []*status.Order
@@ -354,15 +357,17 @@ func (s *Service) prove(ctx context.Context, req status.InfoRequest, c Caller, o
 }
 
 // notFound does for a lookup that matched nothing the work a match would have caused (an
-// order load, a proof comparison and its count), so that the time taken does not tell a
-// missing order from an existing one, and returns status.ErrNotFound.
+// order load, a proof comparison and its count), so that neither the time taken nor the
+// limits tell a missing order from an existing one, and returns status.ErrNotFound. The
+// missing order's attempts are counted under the lookup, as an order's are under its id.
 func (s *Service) notFound(ctx context.Context, req status.InfoRequest, c Caller, now time.Time, hasProof bool) error {
 	if _, err := s.Store.Order(ctx, absentOrderID); err != nil && !errors.Is(err, status.ErrNotFound) {
 		return err
 	}
 	if hasProof {
-		// The absent order has no email and no real postal code: the proof counts as wrong.
-		if _, err := s.prove(ctx, req, c, []*status.Order{&absentOrder}, now); err != nil {
+		// No email and no real postal code: the proof counts as wrong.
+		absent := &status.Order{ID: "~" + SignatureMessage(req.Lookup.SignedParams(), ""), Trackings: []status.Tracking{{RecipientPostalCode: "~"}}}
+		if _, err := s.prove(ctx, req, c, []*status.Order{absent}, now); err != nil {
 			return err
 		}
 	}
@@ -371,8 +376,6 @@ func (s *Service) notFound(ctx context.Context, req status.InfoRequest, c Caller
 
 // absentOrderID is a reference id no order has (ids are generated without '~').
 const absentOrderID = "~absent"
-
-var absentOrder = status.Order{ID: absentOrderID, Trackings: []status.Tracking{{RecipientPostalCode: "~"}}}
 
 // ProofMatches compares an email or postal code proof with the order in constant time. Emails
 // compare trimmed and case-insensitively, postal codes without spaces and case.

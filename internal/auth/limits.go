@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -41,8 +42,8 @@ type Limit struct {
 type LimitStore interface {
 	// TakeAttempts takes one attempt from every limit when each has one left, as one atomic
 	// step. When any is used up it takes nothing and returns how long until the last of them
-	// has room again (> 0).
-	TakeAttempts(ctx context.Context, limits []Limit, now time.Time) (wait time.Duration, err error)
+	// has room again (> 0) and the key of one that is used up.
+	TakeAttempts(ctx context.Context, limits []Limit, now time.Time) (wait time.Duration, refused string, err error)
 	// ReturnAttempts gives back one attempt to every limit (a proof that matched).
 	ReturnAttempts(ctx context.Context, limits []Limit, now time.Time) error
 }
@@ -64,6 +65,17 @@ func (e *RateLimitError) RetryAfterSeconds() int {
 // RetryAfterMinutes is the wait in whole minutes, rounded up, for messages to people.
 func (e *RateLimitError) RetryAfterMinutes() int {
 	return max(int((e.RetryAfter+time.Minute-1)/time.Minute), 1)
+}
+
+// refusalKind names the budget a key belongs to, for the refusal hook.
+func refusalKind(key string) string {
+	switch {
+	case strings.HasPrefix(key, "addr:"):
+		return RefusedVerifyAddr
+	case strings.HasPrefix(key, "order-day:"):
+		return RefusedVerifyOrderDay
+	}
+	return RefusedVerifyOrder
 }
 
 // proofLimits are the budgets a proof from addr against the orders ids takes from.

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"encoding/base64"
 	"testing"
 	"time"
 
@@ -59,5 +60,22 @@ func TestVerifyLink(t *testing.T) {
 				t.Errorf("VerifyLink = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestBearerTokenSchemes(t *testing.T) {
+	tests := []struct{ header, want string }{
+		{"Bearer os_live_abc", "os_live_abc"},
+		{"bearer  os_live_abc ", "os_live_abc"},
+		{"Parcellab-API-Token os_live_abc", "os_live_abc"},
+		{"parcellab-api-token " + base64.StdEncoding.EncodeToString([]byte("1001:os_live_abc")), "os_live_abc"},
+		{"Basic dXNlcjpwYXNz", ""},
+		{"Bearer", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := BearerToken(tt.header); got != tt.want {
+			t.Errorf("BearerToken(%q) = %q, want %q", tt.header, got, tt.want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+	"time"
 )
 
 // NewSecret returns a random URL-safe secret with the given prefix ("os_live_" for API
@@ -27,13 +28,33 @@ func HashToken(token string) []byte {
 	return h[:]
 }
 
-// BearerToken returns the token of an "Authorization: Bearer <token>" header, or "".
+// BearerToken returns the API token of an Authorization header, or "". It takes our
+// "Bearer <token>" and, so that parcelLab v4 integrations work unchanged,
+// "Parcellab-API-Token <token>", where some clients send base64("<account>:<token>").
 func BearerToken(header string) string {
-	const p = "bearer "
-	if len(header) > len(p) && strings.EqualFold(header[:len(p)], p) {
-		return strings.TrimSpace(header[len(p):])
+	if tok, ok := cutScheme(header, "bearer "); ok {
+		return tok
 	}
-	return ""
+	tok, ok := cutScheme(header, "parcellab-api-token ")
+	if !ok {
+		return ""
+	}
+	if b, err := base64.StdEncoding.DecodeString(tok); err == nil {
+		if acct, secret, found := strings.Cut(string(b), ":"); found && acct != "" && strings.Trim(acct, "0123456789") == "" && secret != "" {
+			return secret
+		}
+	}
+	return tok
+}
+
+// cutScheme returns the credentials of an Authorization header with the given scheme
+// (lower case, with its trailing space), compared case-insensitively.
+func cutScheme(header, scheme string) (string, bool) {
+	if len(header) > len(scheme) && strings.EqualFold(header[:len(scheme)], scheme) {
+		tok := strings.TrimSpace(header[len(scheme):])
+		return tok, tok != ""
+	}
+	return "", false
 }
 
 // HexKey returns n random bytes, hex-encoded.
@@ -43,4 +64,37 @@ func HexKey(n int) string {
 		panic(err)
 	}
 	return hex.EncodeToString(b)
+}
+
+// APIToken describes a stored API token; the token itself is never stored.
+type APIToken struct {
+	// ID names the token in listings and for revocation ("tok_" and 12 hex digits of its
+	// hash); it cannot be used to authenticate.
+	ID      string
+	Account int64
+	Hash    []byte
+	// ExpiresAt is zero for a token that does not expire.
+	ExpiresAt  time.Time
+	CreatedAt  time.Time
+	LastUsedAt time.Time // zero when never used
+}
+
+// NewAPIToken returns a token for account valid for ttl from now (0: no expiry) and the
+// secret to hand out once.
+func NewAPIToken(account int64, ttl time.Duration, now time.Time) (APIToken, string) {
+	secret := NewSecret("os_")
+	t := APIToken{Account: account, Hash: HashToken(secret), CreatedAt: now}
+	t.ID = TokenID(t.Hash)
+	if ttl > 0 {
+		t.ExpiresAt = now.Add(ttl)
+	}
+	return t, secret
+}
+
+// TokenID is the public id of the token with this hash.
+func TokenID(hash []byte) string { return "tok_" + hex.EncodeToString(hash[:6]) }
+
+// Expired reports whether the token no longer authenticates at now.
+func (t APIToken) Expired(now time.Time) bool {
+	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
 }

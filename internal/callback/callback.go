@@ -89,20 +89,8 @@ func Changes(prev, next *status.Order) []Change {
 	return out
 }
 
-func cancelled(o *status.Order) bool {
-	if o.CancelledDate != "" || strings.EqualFold(o.OrderStatus, "cancelled") {
-		return true
-	}
-	if len(o.Trackings) == 0 {
-		return false
-	}
-	for i := range o.Trackings {
-		if status.CurrentCode(o, &o.Trackings[i]).Lifecycle != status.Cancelled {
-			return false
-		}
-	}
-	return true
-}
+// cancelled is the one cancellation rule, status.Order.Cancelled.
+func cancelled(o *status.Order) bool { return o.Cancelled() }
 
 // TargetURL is where an order's callbacks go: its own callback_url, else its account's; ""
 // means the order has no callbacks.

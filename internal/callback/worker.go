@@ -67,6 +67,8 @@ type Config struct {
 	Concurrency int
 	// AllowPrivate lets callbacks reach loopback and private addresses (ORDERSTATUS_CALLBACKS_ALLOW_PRIVATE).
 	AllowPrivate bool
+	// OnOutcome, when set, is told the State of every recorded attempt (metrics).
+	OnOutcome func(state string)
 }
 
 // DefaultConfig is the production configuration.
@@ -101,6 +103,7 @@ func (c Config) withDefaults() Config {
 		d.Concurrency = c.Concurrency
 	}
 	d.AllowPrivate = c.AllowPrivate
+	d.OnOutcome = c.OnOutcome
 	return d
 }
 
@@ -190,6 +193,9 @@ func (w *Worker) deliver(ctx context.Context, j Job) {
 	if err := w.store.FinishCallback(ctx, j, o); err != nil {
 		w.logger.ErrorContext(ctx, "callbacks: recording attempt failed", "delivery", j.ID, "err", err)
 		return
+	}
+	if w.cfg.OnOutcome != nil {
+		w.cfg.OnOutcome(o.State)
 	}
 	level := slog.LevelInfo
 	if o.State != Delivered {

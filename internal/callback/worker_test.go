@@ -143,7 +143,7 @@ func TestDeliveryIsSignedAndCarriesTheOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := json.Marshal(stored)
+	want, _ := callback.Body(stored, time.Now())
 	if string(r.body) != string(want) {
 		t.Errorf("body\n%s\nwant the order as GET returns it\n%s", r.body, want)
 	}

@@ -16,7 +16,7 @@ import (
 
 func cmdAccount(ctx context.Context, args []string, env Env) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: orderstatus account add|set|rotate-key")
+		return fmt.Errorf("usage: orderstatus account add|set|rotate-key|rotate-session-keys|token")
 	}
 	switch args[0] {
 	case "add":
@@ -25,6 +25,10 @@ func cmdAccount(ctx context.Context, args []string, env Env) error {
 		return cmdAccountSet(ctx, args[1:], env)
 	case "rotate-key":
 		return cmdAccountRotate(ctx, args[1:], env)
+	case "token":
+		return cmdAccountToken(ctx, args[1:], env)
+	case "rotate-session-keys":
+		return cmdRotateSessionKeys(ctx, args[1:], env)
 	}
 	return fmt.Errorf("unknown account command %q", args[0])
 }
@@ -52,7 +56,7 @@ func cmdAccountAdd(ctx context.Context, args []string, env Env) error {
 	if strings.TrimSpace(*name) == "" {
 		return errors.New("--name is required")
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -100,7 +104,7 @@ func cmdAccountRotate(ctx context.Context, args []string, env Env) error {
 	if err := fl.Parse(args); err != nil || *id == 0 {
 		return errors.New("usage: orderstatus account rotate-key --account ID")
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -147,7 +151,7 @@ func cmdAccountSet(ctx context.Context, args []string, env Env) error {
 	if set["public-view"] && *view != status.PublicViewStatus && *view != status.PublicViewNone {
 		return fmt.Errorf("--public-view: want %s or %s", status.PublicViewStatus, status.PublicViewNone)
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -166,4 +170,27 @@ func cmdAccountSet(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	return json.NewEncoder(env.Stdout).Encode(map[string]any{"account": a.ID, "callback_url": a.CallbackURL, "public_view": a.PublicView})
+}
+
+// cmdRotateSessionKeys replaces the keys that sign and encrypt session cookies and ends
+// every staff session.
+func cmdRotateSessionKeys(ctx context.Context, args []string, env Env) error {
+	var c config
+	fl := newFlagSet("account rotate-session-keys", env)
+	c.register(fl, env)
+	if err := fl.Parse(args); err != nil || fl.NArg() > 0 {
+		return errors.New("usage: orderstatus account rotate-session-keys")
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.RotateSessionKeys(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "session keys replaced; %d staff sessions ended. Running servers switch to new keys "+
+		"within 30 seconds; from then on every shopper and staff cookie made with the old keys is refused\n", n)
+	return nil
 }

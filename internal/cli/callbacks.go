@@ -96,7 +96,7 @@ func cmdCallbacks(ctx context.Context, args []string, env Env) error {
 	if err := fl.Parse(args[1:]); err != nil || strings.TrimSpace(*id) == "" {
 		return errors.New("usage: orderstatus callbacks retry --delivery ID")
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -31,20 +31,31 @@ const usage = `orderstatus: order status pages, API, email widget and support co
 Usage:
   orderstatus                          same as: serve --demo
   orderstatus serve [--addr A] [--db PATH] [--base-url URL] [--demo]
+                    [--trusted-proxies CIDR,...] [--log-format text|json] [--metrics-addr A]
   orderstatus account add --name N [--id ID]
   orderstatus account set --account ID [--callback-url URL] [--public-view status|none]
   orderstatus account rotate-key --account ID
+  orderstatus account rotate-session-keys   ends every shopper and staff session
+  orderstatus account token add|list|revoke --account ID [--ttl 90d] [--token tok_…]
   orderstatus callbacks retry --delivery ID   send a callback again now
   orderstatus link --account ID [--ttl 90d] [--widget] [--html] KEY=VALUE...
   orderstatus user add --email E --role admin|agent [--account ID]...   password from stdin
   orderstatus user passwd --email E    new password from stdin; ends the user's sessions
   orderstatus user disable --email E
+  orderstatus user sessions --email E [--revoke]
   orderstatus import FILE              JSON lines, one order payload per line
   orderstatus backup PATH              consistent online copy of the database
   orderstatus copy-db --from PATH --to postgres://…   copy into an empty PostgreSQL database
+  orderstatus demo generate --orders N [--accounts 1001,1002] [--seed S] [--out FILE]
+                                       realistic orders as JSON lines, for import
+  orderstatus version                  module version, commit and Go version of this binary
 
 Environment: ORDERSTATUS_ADDR (127.0.0.1:8080), ORDERSTATUS_DB (data/orderstatus.db),
-ORDERSTATUS_BASE_URL (http://<addr>).
+ORDERSTATUS_BASE_URL (http://<addr>), ORDERSTATUS_TRUSTED_PROXIES (none),
+ORDERSTATUS_LOG_FORMAT (text), ORDERSTATUS_METRICS_ADDR (none), ORDERSTATUS_METRICS_TOKEN
+(none: /metrics answers loopback only).
+Secrets: ORDERSTATUS_MASTER_KEY (32 bytes, base64 or hex) or ORDERSTATUS_MASTER_KEY_FILE /
+--master-key-file (default: <db name>.master-key beside the database, created 0600).
 Callbacks: ORDERSTATUS_CALLBACKS_ALLOW_PRIVATE (false), ORDERSTATUS_CALLBACK_TIMEOUT (10s),
 ORDERSTATUS_CALLBACK_BACKOFF (10s), ORDERSTATUS_CALLBACK_POLL (1s).
 Carriers: ORDERSTATUS_DHL_API_KEY (enables DHL live refresh), ORDERSTATUS_DHL_BASE_URL
@@ -73,6 +84,10 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return cmdBackup(ctx, args[1:], env)
 	case "copy-db":
 		return cmdCopyDB(ctx, args[1:], env)
+	case "demo":
+		return cmdDemo(ctx, args[1:], env)
+	case "version":
+		return cmdVersion(args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return nil
@@ -86,6 +101,11 @@ type config struct {
 	Addr    string
 	DB      string
 	BaseURL string
+	// MasterKeyFile holds the master key that encrypts the database's secrets; "" is the
+	// file beside the database (sqlite.KeyFileFor). masterKey, from ORDERSTATUS_MASTER_KEY,
+	// wins over both.
+	MasterKeyFile string
+	masterKey     string
 }
 
 func (c *config) register(fl *flag.FlagSet, env Env) {
@@ -98,6 +118,8 @@ func (c *config) register(fl *flag.FlagSet, env Env) {
 	fl.StringVar(&c.Addr, "addr", def("ORDERSTATUS_ADDR", "127.0.0.1:8080"), "listen address")
 	fl.StringVar(&c.DB, "db", def("ORDERSTATUS_DB", "data/orderstatus.db"), "SQLite database file")
 	fl.StringVar(&c.BaseURL, "base-url", def("ORDERSTATUS_BASE_URL", ""), "absolute URL links are built under")
+	fl.StringVar(&c.MasterKeyFile, "master-key-file", def("ORDERSTATUS_MASTER_KEY_FILE", ""), "file with the master key that encrypts secrets (default: beside the database)")
+	c.masterKey = env.Getenv("ORDERSTATUS_MASTER_KEY")
 }
 
 func (c *config) baseURL() string {
@@ -113,8 +135,16 @@ func newFlagSet(name string, env Env) *flag.FlagSet {
 	return fl
 }
 
-func logger(env Env) *slog.Logger {
-	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// logger writes to stderr as logfmt text or as one JSON object per line (--log-format).
+func logger(env Env, format string) (*slog.Logger, error) {
+	opt := &slog.HandlerOptions{Level: slog.LevelInfo}
+	switch format {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(env.Stderr, opt)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(env.Stderr, opt)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
 }
 
 var errUsage = errors.New("invalid arguments (see orderstatus help)")

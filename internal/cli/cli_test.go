@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,11 +136,21 @@ func TestLinkAndBackup(t *testing.T) {
 	if _, _, err := runCmd(t, db, "", "backup", backup); err != nil {
 		t.Fatal(err)
 	}
-	b, err := sqlite.Open(context.Background(), backup)
+	// The backup holds no master key: it opens only with the live database's key file.
+	if _, err := sqlite.Open(context.Background(), backup); !errors.Is(err, sqlite.ErrNoMasterKey) {
+		t.Fatalf("backup opened without its master key: %v", err)
+	}
+	if _, err := os.Stat(sqlite.KeyFileFor(backup)); err == nil {
+		t.Error("opening the backup without a key wrote a key file")
+	}
+	b, err := sqlite.OpenWith(context.Background(), backup, sqlite.Options{KeyFile: sqlite.KeyFileFor(db)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
+	if fi, err := os.Stat(backup); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup file mode %v, want 0600", fi.Mode().Perm())
+	}
 	ids, _ := b.FindOrderIDs(context.Background(), status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "L-1"}, 1)
 	if len(ids) != 1 {
 		t.Errorf("backup lacks the order")
@@ -189,5 +202,68 @@ func TestLinkSignsTheOrdersFullIdentity(t *testing.T) {
 	out, _, err := runCmd(t, db, "", "link", "--account", "1001", "tracking_number=1ZB", "courier=ups")
 	if err != nil || !strings.Contains(out, "client_key=shop-b") || !strings.Contains(out, "order_number=CK-1") || strings.Contains(out, "tracking_number") {
 		t.Errorf("link by tracking number must sign the order's identity: %q %v", out, err)
+	}
+}
+
+// TestImportGoesOnAfterAnOverlongLine is the reproduction of the issue: a 2 MiB line used to
+// abort the whole import; now it is reported as a bad line and the lines around it are
+// stored, as are a hygiene failure and a last line without a newline.
+func TestImportGoesOnAfterAnOverlongLine(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "long.db")
+	if _, _, err := runCmd(t, db, "", "account", "add", "--name", "Shop", "--id", "1001"); err != nil {
+		t.Fatal(err)
+	}
+	good := func(n string) string {
+		return `{"account":1001,"order_number":"` + n + `","recipient_email":"a@example.com"}`
+	}
+	lines := []string{
+		good("LONG-1"),
+		`{"account":1001,"order_number":"HUGE","recipient_email":"a@example.com","recipient_name":"` + strings.Repeat("x", 2<<20) + `"}`,
+		good("LONG-2"),
+		`{"account":1001,"order_number":"DUP","order_number":"DUP2","recipient_email":"a@example.com"}`,
+		`{"account":1001,"order_number":"NAME","recipient_email":"a@example.com","recipient_name":"` + strings.Repeat("y", 300) + `"}`,
+		good("LONG-3"),
+	}
+	file := filepath.Join(dir, "orders.jsonl")
+	os.WriteFile(file, []byte(strings.Join(lines, "\r\n")), 0o644)
+	out, stderr, err := runCmd(t, db, "", "import", file)
+	if err == nil || !strings.Contains(out, "imported 3 orders") || !strings.Contains(out, "3 lines rejected") {
+		t.Fatalf("import: %v\n%s\n%s", err, out, stderr)
+	}
+	for _, want := range []string{"line 2: longer than 1048576 bytes", "line 4:", "order_number", "line 5:", "recipient_name"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%.2000s", want, stderr)
+		}
+	}
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for n, want := range map[string]int{"LONG-1": 1, "LONG-2": 1, "LONG-3": 1, "HUGE": 0, "DUP": 0, "DUP2": 0, "NAME": 0} {
+		ids, _ := s.FindOrderIDs(context.Background(), status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: n}, 1)
+		if len(ids) != want {
+			t.Errorf("%s: %d stored, want %d", n, len(ids), want)
+		}
+	}
+}
+
+func TestReadLine(t *testing.T) {
+	r := bufio.NewReaderSize(strings.NewReader("ab\r\n"+strings.Repeat("x", 40)+"\n\nlast"), 16)
+	var got []string
+	for {
+		l, long, err := readLine(r, 10)
+		if err != nil {
+			break
+		}
+		if long {
+			got = append(got, "<long>")
+			continue
+		}
+		got = append(got, string(l))
+	}
+	if want := []string{"ab", "<long>", "", "last"}; !slices.Equal(got, want) {
+		t.Fatalf("lines %q, want %q", got, want)
 	}
 }

@@ -29,7 +29,7 @@ func cmdImport(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer f.Close()
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,12 @@ type importLine struct {
 	body    []byte
 	account int64
 	ok      bool // the line is a JSON object (status.PeekOrder)
+	tooLong bool // longer than maxImportLine; body is empty
 }
+
+// maxImportLine is the longest line import takes, the API's body limit. A longer line is
+// reported as bad and skipped.
+const maxImportLine = 1 << 20
 
 type importResult struct {
 	n       int
@@ -115,27 +120,32 @@ func Import(ctx context.Context, store status.Store, r io.Reader, env Env, now f
 				close(c)
 			}
 		}()
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), 1<<20+1)
+		br := bufio.NewReaderSize(r, 64*1024)
 		n := 0
-		for sc.Scan() {
+		for {
+			body, tooLong, err := readLine(br, maxImportLine)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				readErr <- fmt.Errorf("line %d: %w", n+1, err)
+				return
+			}
 			n++
-			if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			if !tooLong && len(bytes.TrimSpace(body)) == 0 {
 				continue
 			}
-			l := importLine{n: n, body: append([]byte(nil), sc.Bytes()...)}
+			l := importLine{n: n, body: body, tooLong: tooLong}
 			var id status.Identity
-			l.account, id, l.ok = status.PeekOrder(l.body)
+			if !tooLong {
+				l.account, id, l.ok = status.PeekOrder(l.body)
+			}
 			select {
 			case lines[worker(l.account, id)] <- l:
 			case <-ctx.Done():
 				readErr <- ctx.Err()
 				return
 			}
-		}
-		if err := sc.Err(); err != nil {
-			readErr <- fmt.Errorf("line %d: %w", n+1, err)
-			return
 		}
 		readErr <- nil
 	}()
@@ -169,7 +179,44 @@ func Import(ctx context.Context, store status.Store, r io.Reader, env Env, now f
 	return res, <-readErr
 }
 
+// readLine returns the next line of r without its line ending, in a new slice. A line longer
+// than max is read to its end and dropped: tooLong is true and line nil. At the end of the
+// input err is io.EOF.
+func readLine(r *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
+	read := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		read = read || len(chunk) > 0
+		if !tooLong {
+			if len(line)+len(chunk) > max+2 { // room for "\r\n"
+				tooLong, line = true, nil
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil && !(errors.Is(err, io.EOF) && read) {
+			return nil, false, err
+		}
+		break
+	}
+	if tooLong {
+		return nil, true, nil
+	}
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(line) > max {
+		return nil, true, nil
+	}
+	return line, false, nil
+}
+
 func importOne(ctx context.Context, in *status.Ingest, account func(int64) *status.Account, l importLine) importResult {
+	if l.tooLong {
+		return importResult{n: l.n, err: fmt.Errorf("longer than %d bytes, the limit of one order payload", maxImportLine)}
+	}
 	if !l.ok {
 		var v map[string]any
 		if err := json.Unmarshal(l.body, &v); err != nil {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/i18n"
-	"github.com/orderstatus/orderstatus/internal/server"
 	"github.com/orderstatus/orderstatus/internal/status"
+	widgetpng "github.com/orderstatus/orderstatus/internal/widget"
 )
 
 // parseTTL reads durations like "90d", "12h" or "0" (no expiry).
@@ -68,7 +68,7 @@ func cmdLink(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func cmdLink(ctx context.Context, args []string, env Env) error {
 	if lang == "" {
 		lang = i18n.Default
 	}
-	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessShopper, Lang: lang, Now: now, T: i18n.T, FormatDate: i18n.FormatDateShort})
-	fmt.Fprintln(env.Stdout, server.EmailSnippet(page, img, server.AltText(info, lang, now), server.DefaultWidgetWidth))
+	sum := status.Summarize(o, status.SummaryOptions{Access: status.AccessShopper, Lang: lang, Now: now, T: i18n.T, FormatDate: i18n.FormatDateShort})
+	fmt.Fprintln(env.Stdout, widgetpng.Snippet(page, img, sum.Alt, widgetpng.DefaultWidth))
 	return nil
 }

@@ -5,24 +5,36 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/demo"
+	"github.com/orderstatus/orderstatus/internal/housekeeping"
 	"github.com/orderstatus/orderstatus/internal/server"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 )
 
-func openDB(ctx context.Context, path string) (*sqlite.DB, error) {
-	if dir := filepath.Dir(path); dir != "" {
+// open opens the configured database, creating its directory when needed.
+func (c *config) open(ctx context.Context) (*sqlite.DB, error) {
+	if dir := filepath.Dir(c.DB); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
 	}
-	return sqlite.Open(ctx, path)
+	opt := sqlite.Options{KeyFile: c.MasterKeyFile}
+	if c.masterKey != "" {
+		k, err := auth.ParseMasterKey(c.masterKey)
+		if err != nil {
+			return nil, fmt.Errorf("ORDERSTATUS_MASTER_KEY: %w", err)
+		}
+		opt.MasterKey = k
+	}
+	return sqlite.OpenWith(ctx, c.DB, opt)
 }
 
 func cmdServe(ctx context.Context, args []string, env Env) error {
@@ -30,15 +42,20 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	fl := newFlagSet("serve", env)
 	c.register(fl, env)
 	withDemo := fl.Bool("demo", false, "load the demo dataset into an empty database and print links")
+	var ops serveOps
+	ops.register(fl, env)
 	if err := fl.Parse(args); err != nil {
 		return errUsage
 	}
-	log := logger(env)
+	log, err := logger(env, ops.LogFormat)
+	if err != nil {
+		return err
+	}
 	integ, err := integrationsFromEnv(env.Getenv)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -52,12 +69,25 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	if c.BaseURL == "" {
 		c.Addr = ln.Addr().String()
 	}
-	srv, err := server.New(server.Config{BaseURL: c.baseURL(), Assets: demoAssets(env),
-		Carriers: integ.Carriers, AllowPrivateCallbacks: integ.Callbacks.AllowPrivate}, db, log)
+	pruned := &housekeeping.Counters{}
+	scfg := server.Config{BaseURL: c.baseURL(), Assets: demoAssets(env),
+		Carriers: integ.Carriers, AllowPrivateCallbacks: integ.Callbacks.AllowPrivate, Housekeeping: pruned}
+	if err := ops.apply(&scfg, env); err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := server.New(scfg, db, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	integ.Callbacks.OnOutcome = srv.CountCallback
+	metricsAddr, stopMetrics, err := ops.serveMetrics(ctx, srv, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	if *withDemo {
 		info, err := demo.Load(ctx, db, env.Demo, time.Now())
 		if err != nil {
@@ -78,7 +108,13 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	go func() { errc <- hs.Serve(ln) }()
 	stopCallbacks := startCallbacks(ctx, db, integ.Callbacks, log)
 	defer stopCallbacks()
-	log.Info("serving", "addr", ln.Addr().String(), "base_url", c.baseURL(), "db", c.DB)
+	stopHousekeeping := startHousekeeping(ctx, db, pruned, log)
+	defer stopHousekeeping()
+	attrs := []any{"addr", ln.Addr().String(), "base_url", c.baseURL(), "db", c.DB}
+	if metricsAddr != "" {
+		attrs = append(attrs, "metrics_addr", metricsAddr)
+	}
+	log.Info("serving", attrs...)
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
 	}
@@ -110,7 +146,7 @@ func cmdBackup(ctx context.Context, args []string, env Env) error {
 	if _, err := os.Stat(dst); err == nil {
 		return fmt.Errorf("%s already exists; choose a new file", dst)
 	}
-	db, err := sqlite.Open(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -120,6 +156,21 @@ func cmdBackup(ctx context.Context, args []string, env Env) error {
 	}
 	fmt.Fprintf(env.Stdout, "backup written to %s\n", dst)
 	return nil
+}
+
+// startHousekeeping runs the pruning job until the returned stop is called.
+func startHousekeeping(ctx context.Context, db *sqlite.DB, counters *housekeeping.Counters, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	job := &housekeeping.Job{Store: db, Now: time.Now, Logger: log, Counters: counters}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		job.Run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // demoAssets are the demo's images, served under /demo/assets/.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/status"
@@ -17,7 +18,8 @@ import (
 const userUsage = `usage:
   orderstatus user add --email E --role admin|agent [--account ID]...   password from stdin
   orderstatus user passwd --email E                                     new password from stdin
-  orderstatus user disable --email E`
+  orderstatus user disable --email E
+  orderstatus user sessions --email E [--revoke]                        list (or end) the user's console sessions`
 
 func cmdUser(ctx context.Context, args []string, env Env) error {
 	if len(args) == 0 {
@@ -30,6 +32,8 @@ func cmdUser(ctx context.Context, args []string, env Env) error {
 		return cmdUserPasswd(ctx, args[1:], env)
 	case "disable":
 		return cmdUserDisable(ctx, args[1:], env)
+	case "sessions":
+		return cmdUserSessions(ctx, args[1:], env)
 	}
 	return fmt.Errorf("unknown user command %q\n%s", args[0], userUsage)
 }
@@ -88,7 +92,7 @@ func cmdUserAdd(ctx context.Context, args []string, env Env) error {
 	if u.PasswordHash, err = auth.HashPassword(pw); err != nil {
 		return problems(err)
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -117,7 +121,7 @@ func cmdUserPasswd(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return problems(err)
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -138,7 +142,7 @@ func cmdUserDisable(ctx context.Context, args []string, env Env) error {
 	if err := fl.Parse(args); err != nil || *email == "" {
 		return errors.New(userUsage)
 	}
-	db, err := openDB(ctx, c.DB)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -150,6 +154,57 @@ func cmdUserDisable(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "%s disabled; the user's sessions have ended\n", auth.NormalizeStaffEmail(*email))
+	return nil
+}
+
+// cmdUserSessions lists a staff user's console sessions as JSON lines, or with --revoke
+// ends all of them.
+func cmdUserSessions(ctx context.Context, args []string, env Env) error {
+	var c config
+	fl, email := userFlags("user sessions", env, &c)
+	revoke := fl.Bool("revoke", false, "end every session of the user")
+	if err := fl.Parse(args); err != nil || *email == "" || fl.NArg() > 0 {
+		return errors.New(userUsage)
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.StaffUserByEmail(ctx, *email)
+	if errors.Is(err, status.ErrNotFound) {
+		return fmt.Errorf("no staff user %s", auth.NormalizeStaffEmail(*email))
+	}
+	if err != nil {
+		return err
+	}
+	if *revoke {
+		n, err := db.RevokeStaffSessions(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%d sessions of %s ended\n", n, u.Email)
+		return nil
+	}
+	list, err := db.StaffSessions(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	enc := json.NewEncoder(env.Stdout)
+	for _, ss := range list {
+		if ss.Expired(now) {
+			continue
+		}
+		if err := enc.Encode(map[string]any{"session": ss.Label(), "created_at": status.FormatTimestamp(ss.CreatedAt),
+			"last_seen_at": status.FormatTimestamp(ss.LastSeenAt), "expires_at": status.FormatTimestamp(ss.ExpiresAt()),
+			"client_addr": ss.ClientAddr, "user_agent": ss.UserAgent}); err != nil {
+			return err
+		}
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(env.Stderr, "%s has no sessions\n", u.Email)
+	}
 	return nil
 }
 

@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -123,4 +125,41 @@ func storedUser(t *testing.T, path, email string) userRow {
 		t.Fatal(err)
 	}
 	return userRow{u.PasswordHash, u.Accounts, u.SessionEpoch, u.Disabled}
+}
+
+func TestUserSessions(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cli.db")
+	if _, err := runCLI(t, path, "correct horse battery\n", "user", "add", "--email", "boss@example.com", "--role", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.StaffUserByEmail(ctx, "boss@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for _, addr := range []string{"10.0.0.1", "10.0.0.2"} {
+		ss, _ := auth.NewStaffSession(u.ID, now, addr, "test")
+		if err := db.CreateStaffSession(ctx, ss); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	out, err := runCLI(t, path, "", "user", "sessions", "--email", "Boss@example.com")
+	if err != nil || strings.Count(out, "\n") != 2 || !strings.Contains(out, `"client_addr":"10.0.0.2"`) {
+		t.Fatalf("list: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, path, "", "user", "sessions", "--email", "boss@example.com", "--revoke"); err != nil || !strings.HasPrefix(out, "2 sessions") {
+		t.Fatalf("revoke: %v %q", err, out)
+	}
+	if out, err := runCLI(t, path, "", "user", "sessions", "--email", "boss@example.com"); err != nil || out != "" {
+		t.Fatalf("after revoke: %v %q", err, out)
+	}
+	if _, err := runCLI(t, path, "", "user", "sessions", "--email", "ghost@example.com"); err == nil {
+		t.Fatal("sessions of an unknown user succeeded")
+	}
 }

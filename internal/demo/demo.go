@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -48,15 +49,41 @@ var dateKeys = map[string]bool{"order_date": true, "cancelled_date": true, "anno
 	"announced_delivery_date_min": true, "announced_delivery_date_max": true, "pod_date": true, "hold_until": true,
 	"event_timestamp": true, "start_date": true, "end_date": true}
 
-// Load loads the demo into db when it has no accounts yet. Dates in the dataset are relative
-// to its reference date and are moved so that the reference date is today. Every start mints
-// a fresh API token per demo account (tokens are stored only as hashes, so old ones cannot
-// be shown again).
+// ErrNotDemo: the database holds data the demo did not put there; the demo leaves it alone.
+var ErrNotDemo = errors.New("this database was not created by the demo, so the demo will not touch it " +
+	"(it would mint API tokens and print signed links for its accounts): serve it with `orderstatus serve`, " +
+	"or give the demo a database of its own with --db")
+
+// markerKey is the setting that marks a database the demo created.
+const markerKey = "demo_database"
+
+// Load loads the demo into db when the database is empty (no accounts, no staff users) and
+// marks it as a demo database. On a marked database it only mints fresh API tokens; on any
+// other it returns ErrNotDemo and changes nothing. Dates in the dataset are relative to its
+// reference date and are moved so that the reference date is today. Every start mints a
+// fresh API token per demo account (tokens are stored only as hashes, so old ones cannot be
+// shown again).
 func Load(ctx context.Context, db *sqlite.DB, fsys fs.FS, now time.Time) (*Info, error) {
 	info := &Info{Tokens: map[int64]string{}}
 	existing, err := db.Accounts(ctx)
 	if err != nil {
 		return nil, err
+	}
+	staff, err := db.CountStaffUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	marker, err := db.Setting(ctx, markerKey)
+	if err != nil {
+		return nil, err
+	}
+	if marker == nil && (len(existing) > 0 || staff > 0) {
+		return nil, ErrNotDemo
+	}
+	if marker == nil {
+		if _, err := db.SettingOrInit(ctx, markerKey, func() []byte { return []byte(now.UTC().Format(time.RFC3339)) }); err != nil {
+			return nil, err
+		}
 	}
 	var files []accountFile
 	if err := readJSON(fsys, "accounts.json", &files); err != nil {
@@ -93,8 +120,8 @@ func Load(ctx context.Context, db *sqlite.DB, fsys fs.FS, now time.Time) (*Info,
 		if err != nil {
 			continue // not a demo database
 		}
-		tok := auth.NewSecret("os_")
-		if err := db.AddToken(ctx, a.ID, auth.HashToken(tok)); err != nil {
+		t, tok := auth.NewAPIToken(a.ID, 0, now)
+		if err := db.CreateToken(ctx, t); err != nil {
 			return nil, err
 		}
 		info.Tokens[a.ID] = tok

@@ -138,15 +138,44 @@ func T(lang, key string, vars ...string) string {
 	if !ok {
 		return key
 	}
-	if len(vars) < 2 {
+	if len(vars) < 2 || !strings.Contains(msg, "{") {
 		return msg
 	}
-	pairs := make([]string, 0, len(vars)&^1)
-	for i := 0; i+1 < len(vars); i += 2 {
-		pairs = append(pairs, "{"+vars[i]+"}", vars[i+1])
+	return fill(msg, vars)
+}
+
+// fill replaces each {name} of msg that vars (name, value pairs) names, in one pass, so a
+// value that itself contains "{name}" is not expanded. Unknown placeholders stay as they are.
+func fill(msg string, vars []string) string {
+	var b strings.Builder
+	b.Grow(len(msg) + 16)
+	for {
+		open := strings.IndexByte(msg, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(msg[open:], '}')
+		if end < 0 {
+			break
+		}
+		name := msg[open+1 : open+end]
+		val, ok := "", false
+		for i := 0; i+1 < len(vars); i += 2 {
+			if vars[i] == name {
+				val, ok = vars[i+1], true
+				break
+			}
+		}
+		b.WriteString(msg[:open])
+		if ok {
+			b.WriteString(val)
+		} else {
+			b.WriteString(msg[open : open+end+1])
+		}
+		msg = msg[open+end+1:]
 	}
-	// A single-pass replacer, so a value that itself contains "{name}" is not expanded.
-	return strings.NewReplacer(pairs...).Replace(msg)
+	b.WriteString(msg)
+	return b.String()
 }
 
 // Has reports whether lang's own catalog has key, without falling back to Default. lang

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
@@ -82,24 +84,25 @@ const (
 // accessSurfaces are every surface that shows an order, fetched for one credential. A new
 // surface is added here, and TestEverySurfaceAtEveryLevel checks it at every level.
 var accessSurfaces = []struct {
-	name string
+	name  string
+	route string // as chi names it: "GET /v4/track/orders/info/"
 	// want is the level each credential gets ("" = refused or the neutral fallback).
 	want  map[credential]status.Access
 	fetch func(t *testing.T, e *testEnv, o *status.Order, c credential, client *http.Client) (int, string)
 }{
-	{"info API", map[credential]status.Access{anonymous: status.AccessPublic, signature: status.AccessShopper, session: status.AccessPublic, token: status.AccessFull},
+	{"info API", "GET /v4/track/orders/info/", map[credential]status.Access{anonymous: status.AccessPublic, signature: status.AccessShopper, session: status.AccessPublic, token: status.AccessFull},
 		func(t *testing.T, e *testEnv, o *status.Order, c credential, client *http.Client) (int, string) {
 			q, hdr := credentials(e, o, c)
 			code, body, _ := get(t, client, e.http.URL+"/v4/track/orders/info/?"+q.Encode(), hdr...)
 			return code, body
 		}},
-	{"shopper page", map[credential]status.Access{anonymous: status.AccessPublic, signature: status.AccessShopper, session: status.AccessShopper, token: status.AccessPublic},
+	{"shopper page", "GET /track", map[credential]status.Access{anonymous: status.AccessPublic, signature: status.AccessShopper, session: status.AccessShopper, token: status.AccessPublic},
 		func(t *testing.T, e *testEnv, o *status.Order, c credential, client *http.Client) (int, string) {
 			q, hdr := credentials(e, o, c)
 			code, body, _ := get(t, client, e.http.URL+"/track?"+q.Encode()+"&lang=en", hdr...)
 			return code, body
 		}},
-	{"widget alt text", map[credential]status.Access{anonymous: "", signature: status.AccessShopper, session: "", token: status.AccessFull},
+	{"widget alt text", "GET /v4/track/orders/info-widget/alt", map[credential]status.Access{anonymous: "", signature: status.AccessShopper, session: "", token: status.AccessFull},
 		func(t *testing.T, e *testEnv, o *status.Order, c credential, client *http.Client) (int, string) {
 			q, hdr := credentials(e, o, c)
 			code, body, h := get(t, client, e.http.URL+"/v4/track/orders/info-widget/alt?"+q.Encode()+"&lang=en", hdr...)
@@ -108,7 +111,7 @@ var accessSurfaces = []struct {
 			}
 			return code, body
 		}},
-	{"order API", map[credential]status.Access{anonymous: "", signature: "", session: "", token: status.AccessFull},
+	{"order API", "GET /v4/track/orders/{id}/", map[credential]status.Access{anonymous: "", signature: "", session: "", token: status.AccessFull},
 		func(t *testing.T, e *testEnv, o *status.Order, c credential, client *http.Client) (int, string) {
 			tok := ""
 			if c == token {
@@ -117,6 +120,84 @@ var accessSurfaces = []struct {
 			code, body := e.do(t, "GET", "/v4/track/orders/"+o.ID+"/", tok, nil)
 			return code, string(body)
 		}},
+	{"widget image", "GET /v4/track/orders/info-widget/", map[credential]status.Access{anonymous: "", signature: status.AccessShopper, session: "", token: status.AccessFull},
+		func(t *testing.T, e *testEnv, o *status.Order, c credential, client *http.Client) (int, string) {
+			q, hdr := credentials(e, o, c)
+			code, body, h := get(t, client, e.http.URL+"/v4/track/orders/info-widget/?"+q.Encode(), hdr...)
+			if strings.HasPrefix(h.Get("X-Orderstatus-Widget"), "fallback") {
+				return code, "fallback:"
+			}
+			// The image holds no text to search; what it was drawn from is the alt text.
+			_, alt, _ := get(t, client, e.http.URL+"/v4/track/orders/info-widget/alt?"+q.Encode(), hdr...)
+			if len(body) == 0 {
+				return 500, ""
+			}
+			return code, alt
+		}},
+	{"order list", "GET /v4/track/orders/", map[credential]status.Access{anonymous: "", signature: "", session: "", token: status.AccessFull},
+		func(t *testing.T, e *testEnv, o *status.Order, c credential, client *http.Client) (int, string) {
+			_, hdr := credentials(e, o, c)
+			code, body, _ := get(t, client, e.http.URL+"/v4/track/orders/", hdr...)
+			return code, body
+		}},
+	{"callback log", "GET /v4/track/orders/{id}/callbacks/", map[credential]status.Access{anonymous: "", signature: "", session: "", token: status.AccessFull},
+		func(t *testing.T, e *testEnv, o *status.Order, c credential, client *http.Client) (int, string) {
+			_, hdr := credentials(e, o, c)
+			code, body, _ := get(t, client, e.http.URL+"/v4/track/orders/"+o.ID+"/callbacks/", hdr...)
+			if code == http.StatusOK {
+				// The log lists deliveries, not the order: its full level is the order API's.
+				_, order, _ := get(t, client, e.http.URL+"/v4/track/orders/"+o.ID+"/", hdr...)
+				return code, body + order
+			}
+			return code, body
+		}},
+}
+
+// otherRoutes are the routes that are not a surface of accessSurfaces, with where their
+// access is decided and tested. TestEveryRouteIsClassified fails for a route in neither list.
+var otherRoutes = map[string]string{
+	"GET /healthz":             "operator endpoint, no order data",
+	"GET /metrics":             "operator endpoint, no order data",
+	"GET /readyz":              "operator endpoint, no order data",
+	"GET /v4/openapi.json":     "the API description, no order data",
+	"PUT /v4/track/orders/":    "ingest: the token's own account (TestTokenIsolation)",
+	"POST /v4/track/orders/":   "ingest: the token's own account (TestTokenIsolation)",
+	"POST /v4/track/events/":   "ingest: the token's own account's trackings (TestTrackingNumbersPerAccount)",
+	"GET /v4/track/couriers/":  "the courier directory, no order data",
+	"GET /":                    "the search form, no order data",
+	"POST /":                   "the shopper search (TestHomeSearchAcrossManyAccounts)",
+	"POST /track/verify":       "proofs (TestProofGrantsOnlyTheProvedOrder, TestExistingAndMissingLookAlike)",
+	"POST /track/feedback":     "needs the shopper level (TestPageSearchAndFeedback)",
+	"POST /track/lang":         "language choice, no order data",
+	"GET /support":             "redirect to the console",
+	"GET /support/login":       "staff login form",
+	"POST /support/login":      "staff login",
+	"POST /support/logout":     "staff logout",
+	"GET /support/":            "console search: the staff user's accounts (support tests)",
+	"GET /support/orders/{id}": "console order: the staff user's accounts (support tests)",
+	"GET /support/audit":       "admins only (support tests)",
+	"* /static/*":              "static files (every method)",
+	"GET /brand/{account}":     "a shop's accent colour, no order data",
+	"* /demo/assets/*":         "demo images (every method)",
+}
+
+// Every route the router serves is either a surface checked at every level or classified.
+func TestEveryRouteIsClassified(t *testing.T) {
+	e := newTestEnv(t)
+	surfaces := map[string]bool{}
+	for _, s := range accessSurfaces {
+		surfaces[s.route] = true
+	}
+	err := chi.Walk(e.srv.Handler().(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		r := method + " " + strings.Replace(route, "/*/", "/", -1)
+		if !surfaces[r] && otherRoutes[r] == "" && otherRoutes["* "+route] == "" {
+			t.Errorf("route %s is neither an access surface (accessSurfaces) nor classified (otherRoutes)", r)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // credentials are the query and headers of a request for o with credential c (a session is
@@ -181,7 +262,7 @@ func TestEverySurfaceAtEveryLevel(t *testing.T) {
 						t.Fatalf("want refused or fallback, got %d %.200s", code, body)
 					}
 					assertNoFreeText(t, s.name, body)
-					if strings.Contains(body, name) || strings.Contains(body, "-TN0") && s.name == "widget alt text" {
+					if strings.Contains(body, name) || strings.Contains(body, "-TN0") && strings.HasPrefix(s.name, "widget") {
 						t.Errorf("refused answer names the order: %.200s", body)
 					}
 				case status.AccessPublic:
@@ -198,7 +279,9 @@ func TestEverySurfaceAtEveryLevel(t *testing.T) {
 					}
 					// The shopper and full levels show what the public level hides (so the
 					// checks above can fail): the address and the carrier's free text.
-					if s.name != "widget alt text" && (!strings.Contains(body, name) || !strings.Contains(body, "MARKDETAILS")) {
+					// The widget draws nothing personal beyond the order number (emails get
+					// forwarded), at any level.
+					if !strings.HasPrefix(s.name, "widget") && (!strings.Contains(body, name) || !strings.Contains(body, "MARKDETAILS")) {
 						t.Errorf("%s at %s lacks the recipient's address or the carrier's details: %.300s", s.name, want, body)
 					}
 				}
@@ -285,6 +368,13 @@ func TestAmbiguousSignedLookupGrantsNothing(t *testing.T) {
 	_, _, hdr := get(t, nil, e.http.URL+"/v4/track/orders/info-widget/?"+q.Encode())
 	if !strings.HasPrefix(hdr.Get("X-Orderstatus-Widget"), "fallback") {
 		t.Errorf("widget of an ambiguous link: %q, want the fallback", hdr.Get("X-Orderstatus-Widget"))
+	}
+	// client is the documented alias of client_key: it picks the client's order.
+	for _, ck := range []string{"shop-a", "shop-b"} {
+		_, body := e.do(t, "GET", "/v4/track/orders/info/?account=1001&order_number=CK-1&client="+ck, e.tokenA, nil)
+		if !strings.Contains(string(body), "MARKNAME"+ck+"X") {
+			t.Errorf("client=%s: %.200s", ck, body)
+		}
 	}
 	// With client_key the signed link names one order.
 	q = signedQuery(e.acctA, url.Values{"account": {"1001"}, "order_number": {"CK-1"}, "client_key": {"shop-b"}}, "")
@@ -504,5 +594,19 @@ func TestTrackingNumbersPerAccount(t *testing.T) {
 	_, page, _ := get(t, nil, e.http.URL+"/track?tracking_number=SAME-TN-1&courier=dhl-germany&lang=en")
 	if !strings.Contains(page, `data-testid="order-list"`) || strings.Contains(page, "MARK") {
 		t.Errorf("page of an ambiguous tracking number must be the public chooser")
+	}
+}
+
+// Guesses at orders that do not exist are counted per guessed order, as they are for orders
+// that exist: they never share one bucket that would make missing orders answer 429 sooner.
+func TestGuessesAtMissingOrdersAreCountedPerOrder(t *testing.T) {
+	e := newTestEnv(t)
+	svc := e.srv.access
+	for i := 0; i < auth.OrderDayAttempts+5; i++ {
+		req := status.InfoRequest{Lookup: status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "NOPE-" + strconv.Itoa(i)}, ProofPostal: "12345"}
+		_, err := svc.Resolve(context.Background(), req, auth.Caller{ClientAddr: "192.0.2." + strconv.Itoa(i%250)})
+		if err != status.ErrNotFound {
+			t.Fatalf("guess %d at a missing order: %v, want not found", i, err)
+		}
 	}
 }

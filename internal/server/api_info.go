@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net"
 	"net/http"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
@@ -9,18 +8,9 @@ import (
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
-// clientAddr is the address rate limits count a request under.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // caller describes the sender of an API request for the access service.
 func (s *Server) caller(r *http.Request) auth.Caller {
-	return auth.Caller{Token: auth.BearerToken(r.Header.Get("Authorization")), ClientAddr: clientAddr(r)}
+	return auth.Caller{Token: auth.BearerToken(r.Header.Get("Authorization")), ClientAddr: s.clientAddr(r)}
 }
 
 // infoLanguage picks the response language: lang, then the order's language, then en.
@@ -34,7 +24,7 @@ func infoLanguage(lang string, o *status.Order) string {
 // infoOptions are the derivation options for a granted order.
 func (s *Server) infoOptions(g *auth.Grant, req status.InfoRequest, lang string) status.InfoOptions {
 	opt := status.InfoOptions{Access: g.Level, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort,
-		LiveRefresh: s.supportsLiveRefresh}
+		LiveRefresh: s.supportsLiveRefresh, Shop: status.ShopContact(g.Account)}
 	if req.SingleTracking && g.TrackingID != "" {
 		opt.OnlyTracking = g.TrackingID
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/callback"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -74,7 +75,7 @@ func (s *Server) saveOrder(w http.ResponseWriter, r *http.Request, createOnly bo
 		code = http.StatusCreated
 	}
 	w.Header().Set("Location", s.cfg.BaseURL+"/v4/track/orders/"+o.ID+"/")
-	writeJSON(w, code, o)
+	writeJSON(w, code, callback.OrderBody(o, s.now()))
 }
 
 // tokenOrder returns the order named by the {id} URL parameter when the request's API token
@@ -93,13 +94,13 @@ func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, o)
+	writeJSON(w, http.StatusOK, callback.OrderBody(o, s.now()))
 }
 
 type orderPage struct {
-	Next     *string         `json:"next"`
-	Previous *string         `json:"previous"`
-	Results  []*status.Order `json:"results"`
+	Next     *string            `json:"next"`
+	Previous *string            `json:"previous"`
+	Results  []status.OrderBody `json:"results"`
 }
 
 func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
@@ -124,6 +125,9 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Limit = n
 	}
+	// One customer's orders (the lookups of 002_… return only the newest).
+	p.CustomerNumber = strings.TrimSpace(q.Get("customer_number"))
+	p.RecipientEmail = strings.TrimSpace(q.Get("recipient_email"))
 	if c := q.Get("cursor"); c != "" {
 		cur, before, err := decodeCursor(c)
 		if err != nil {
@@ -153,9 +157,10 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
 			orders = orders[:want]
 		}
 	}
-	page := orderPage{Results: orders}
-	if page.Results == nil {
-		page.Results = []*status.Order{}
+	// Every body carries the order's derived state, as GET by id and callbacks do.
+	page := orderPage{Results: make([]status.OrderBody, 0, len(orders))}
+	for _, o := range orders {
+		page.Results = append(page.Results, callback.OrderBody(o, s.now()))
 	}
 	link := func(o *status.Order, before bool) (*string, error) {
 		c, err := s.db.CursorOf(r.Context(), o, p.Ordering)
@@ -166,6 +171,12 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
 		v.Set("cursor", encodeCursor(c, before))
 		v.Set("ordering", p.Ordering)
 		v.Set("page_size", strconv.Itoa(want))
+		if p.CustomerNumber != "" {
+			v.Set("customer_number", p.CustomerNumber)
+		}
+		if p.RecipientEmail != "" {
+			v.Set("recipient_email", p.RecipientEmail)
+		}
 		u := s.cfg.BaseURL + "/v4/track/orders/?" + v.Encode()
 		return &u, nil
 	}

@@ -236,7 +236,12 @@ func dump(t *testing.T, e *testEnv) string {
 	rows.Close()
 	var b strings.Builder
 	for _, tb := range tables {
-		r, err := e.db.SQL().QueryContext(ctx, `SELECT * FROM "`+tb+`"`)
+		q := `SELECT * FROM "` + tb + `"`
+		if tb == "api_tokens" {
+			// A token's last-used time is bookkeeping of the authentication, not data.
+			q = `SELECT hash, id, account_id, created_at, expires_at FROM api_tokens`
+		}
+		r, err := e.db.SQL().QueryContext(ctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -490,5 +495,49 @@ func TestIngestClientGone(t *testing.T) {
 	e.db.SQL().QueryRow(`SELECT count(*) FROM orders`).Scan(&n)
 	if n != 0 {
 		t.Errorf("%d orders stored", n)
+	}
+}
+
+// A customer's orders, by customer number or email, page by page; another account's token
+// sees none of them.
+func TestListOneCustomersOrders(t *testing.T) {
+	e := newTestEnv(t)
+	for i := 0; i < 7; i++ {
+		p := orderPayload(1001, fmt.Sprintf("CU-%d", i), 1, 0)
+		if i%2 == 0 {
+			p["customer_number"], p["recipient_email"] = "KD-7", "Kim@Example.com"
+		}
+		e.do(t, "PUT", "/v4/track/orders/", e.tokenA, p)
+	}
+	for _, q := range []string{"customer_number=KD-7", "recipient_email=%20kim@example.COM"} {
+		seen := map[string]bool{}
+		next := "/v4/track/orders/?page_size=3&" + q
+		for next != "" {
+			code, body := e.do(t, "GET", next, e.tokenA, nil)
+			if code != 200 {
+				t.Fatalf("%s: %d %s", q, code, body)
+			}
+			page := decode[struct {
+				Next    *string        `json:"next"`
+				Results []status.Order `json:"results"`
+			}](t, body)
+			for _, o := range page.Results {
+				if o.CustomerNumber != "KD-7" {
+					t.Errorf("%s: another customer's order %s", q, o.OrderNumber)
+				}
+				seen[o.OrderNumber] = true
+			}
+			next = ""
+			if page.Next != nil {
+				next = strings.TrimPrefix(*page.Next, "http://example.test")
+			}
+		}
+		if len(seen) != 4 {
+			t.Errorf("%s: %d orders, want 4: %v", q, len(seen), seen)
+		}
+		_, body := e.do(t, "GET", "/v4/track/orders/?"+q, e.tokenB, nil)
+		if strings.Contains(string(body), "CU-") {
+			t.Errorf("%s: another account lists the customer's orders", q)
+		}
 	}
 }

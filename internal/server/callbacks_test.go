@@ -324,3 +324,28 @@ func TestPageLiveRefresh(t *testing.T) {
 		t.Errorf("page with a hanging carrier: %d %q", resp.StatusCode, h)
 	}
 }
+
+func TestWidgetLiveRefresh(t *testing.T) {
+	e := newTestEnv(t)
+	fc := &fakeCarrier{cps: []status.Checkpoint{{StatusCode: "OutForDelivery", EventTimestamp: "2026-01-12T11:00:00.000Z", Location: "Leipzig, DE"}}}
+	e.srv.cfg.Carriers = carrier.NewRegistry(fc)
+	e.do(t, "PUT", "/v4/track/orders/", e.tokenA, orderPayload(1001, "LRW-1", 1, 2))
+	q := signedQuery(e.acctA, url.Values{"account": {"1001"}, "order_number": {"LRW-1"}}, "")
+	resp, _ := e.get(t, "/v4/track/orders/info-widget/?"+q.Encode(), "")
+	if h := resp.Header.Get(liveRefreshHeader); h != "" || fc.count() != 0 {
+		t.Fatalf("without live_refresh: %q, %d calls", h, fc.count())
+	}
+	resp, body := e.get(t, "/v4/track/orders/info-widget/?"+q.Encode()+"&live_refresh=true", "")
+	if h := resp.Header.Get(liveRefreshHeader); resp.StatusCode != 200 || h != "refreshed" || fc.count() != 1 || len(body) == 0 {
+		t.Errorf("widget live refresh: %d %q, %d calls", resp.StatusCode, h, fc.count())
+	}
+	if alt := mustRead(t, e, "/v4/track/orders/info-widget/alt?"+q.Encode()+"&lang=en"); !strings.Contains(alt, "Out for delivery") {
+		t.Errorf("the refreshed status is not stored: %q", alt)
+	}
+}
+
+func mustRead(t *testing.T, e *testEnv, path string) string {
+	t.Helper()
+	_, body := e.get(t, path, "")
+	return string(body)
+}

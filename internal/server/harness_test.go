@@ -21,6 +21,7 @@ import (
 // testEnv is a real server on a real SQLite file with two accounts.
 type testEnv struct {
 	db     *sqlite.DB
+	api    *apiCheck // what the OpenAPI validator checked
 	srv    *Server
 	http   *httptest.Server
 	tokenA string // account 1001
@@ -38,6 +39,12 @@ func newTestEnv(t testing.TB) *testEnv {
 // newTestEnvAt opens a server on the database file at path; withAccounts creates the test
 // accounts 1001 and 1002 with known tokens and keys.
 func newTestEnvAt(t testing.TB, path string, withAccounts bool) *testEnv {
+	t.Helper()
+	return newTestEnvConfig(t, path, withAccounts, Config{BaseURL: "http://example.test"})
+}
+
+// newTestEnvConfig is newTestEnvAt with a server configuration of the test's own.
+func newTestEnvConfig(t testing.TB, path string, withAccounts bool, cfg Config) *testEnv {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
@@ -60,12 +67,14 @@ func newTestEnvAt(t testing.TB, path string, withAccounts bool) *testEnv {
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := New(Config{BaseURL: "http://example.test"}, db, logger)
+	srv, err := New(cfg, db, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.srv = srv
-	e.http = httptest.NewServer(e.srv.Handler())
+	h, api := checkAPI(t, e.srv.Handler())
+	e.api = api
+	e.http = httptest.NewServer(h)
 	t.Cleanup(e.http.Close)
 	return e
 }

@@ -1,35 +1,86 @@
 package server
 
 import (
-	"fmt"
+	"context"
+	"crypto/subtle"
+	"net"
 	"net/http"
-	"sort"
-	"strings"
-	"sync"
+	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/callback"
+	"github.com/orderstatus/orderstatus/internal/sqlite"
+	"github.com/orderstatus/orderstatus/internal/widget"
 )
 
-// metrics counts requests by route and status class and sums their durations, and exposes
-// them with the widget cache figures in the Prometheus text format at GET /metrics.
+// metrics are the Prometheus series of one server, in a registry of its own (tests run many
+// servers in one process).
 type metrics struct {
-	mu       sync.Mutex
-	requests map[[2]string]uint64 // {route, status class}
-	seconds  map[string]float64   // route
+	reg       *prometheus.Registry
+	requests  *prometheus.CounterVec
+	duration  *prometheus.HistogramVec
+	refusals  *prometheus.CounterVec
+	callbacks *prometheus.CounterVec
 }
 
-func newMetrics() *metrics {
-	return &metrics{requests: map[[2]string]uint64{}, seconds: map[string]float64{}}
+// requestBuckets span a cached widget (well under a millisecond) to a slow live refresh.
+var requestBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+
+func newMetrics(db *sqlite.DB, widgets *widget.Cache) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "orderstatus_http_requests_total",
+		Help: "HTTP requests by route pattern and status class.",
+	}, []string{"route", "status"})
+	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "orderstatus_http_request_duration_seconds",
+		Help:    "Time to serve HTTP requests by route pattern and status class.",
+		Buckets: requestBuckets,
+	}, []string{"route", "status"})
+	m.refusals = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "orderstatus_rate_limit_refusals_total",
+		Help: "Requests refused by a rate limit, by kind of limit.",
+	}, []string{"kind"})
+	m.callbacks = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "orderstatus_callback_deliveries_total",
+		Help: "Callback delivery attempts by outcome: delivered, retry (failed, will be retried) or failed (given up).",
+	}, []string{"outcome"})
+	// The kinds and outcomes exist from the start, so that rate() works from the first event.
+	for _, k := range []string{auth.RefusedVerifyOrder, auth.RefusedVerifyOrderDay, auth.RefusedVerifyAddr, auth.RefusedLoginEmail, auth.RefusedLoginAddr} {
+		m.refusals.WithLabelValues(k)
+	}
+	for _, o := range []string{"delivered", "retry", "failed"} {
+		m.callbacks.WithLabelValues(o)
+	}
+	m.reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.requests, m.duration, m.refusals, m.callbacks,
+		&dbCollector{db: db}, &widgetCollector{c: widgets},
+	)
+	return m
 }
 
-func (m *metrics) observe(route string, code int, d time.Duration) {
-	class := fmt.Sprintf("%dxx", code/100)
-	m.mu.Lock()
-	m.requests[[2]string{route, class}]++
-	m.seconds[route] += d.Seconds()
-	m.mu.Unlock()
+func (m *metrics) refused(kind string) { m.refusals.WithLabelValues(kind).Inc() }
+
+// CountCallback counts one recorded callback attempt by its state (callback.Config.OnOutcome).
+func (s *Server) CountCallback(state string) {
+	outcome := state
+	if state == callback.Pending {
+		outcome = "retry"
+	}
+	s.metrics.callbacks.WithLabelValues(outcome).Inc()
 }
+
+// Registry is the server's Prometheus registry; packages wired by the command line register
+// their own collectors on it.
+func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
 
 // measure records each request under its route pattern (never the raw path, which may hold
 // ids), after the router has matched it.
@@ -46,41 +97,151 @@ func (s *Server) measure(next http.Handler) http.Handler {
 		if code == 0 {
 			code = http.StatusOK
 		}
-		s.metrics.observe(route, code, time.Since(start))
+		class := strconv.Itoa(code/100) + "xx"
+		s.metrics.requests.WithLabelValues(route, class).Inc()
+		s.metrics.duration.WithLabelValues(route, class).Observe(time.Since(start).Seconds())
 	})
 }
 
+// MetricsHandler serves the Prometheus exposition, behind the bearer token when one is
+// configured. The separate metrics listener (--metrics-addr) serves it as it is.
+func (s *Server) MetricsHandler() http.Handler {
+	h := promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{ErrorLog: slogPrinter{s}})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		if s.cfg.MetricsToken != "" {
+			tok := auth.BearerToken(r.Header.Get("Authorization"))
+			if subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.MetricsToken)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+				http.Error(w, "Metrics need the bearer token set in ORDERSTATUS_METRICS_TOKEN.", http.StatusUnauthorized)
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// handleMetrics serves /metrics on the main listener: with a token configured to whoever
+// sends it; otherwise only to a scraper on this host, which is a loopback peer that no proxy
+// forwarded (a reverse proxy on the same host connects from loopback too, for everyone).
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
-	var b strings.Builder
-	s.metrics.mu.Lock()
-	keys := make([][2]string, 0, len(s.metrics.requests))
-	for k := range s.metrics.requests {
-		keys = append(keys, k)
+	if s.cfg.MetricsSeparate {
+		s.handleNotFound(w, r)
+		return
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
-	b.WriteString("# HELP orderstatus_http_requests_total HTTP requests by route and status class.\n# TYPE orderstatus_http_requests_total counter\n")
-	for _, k := range keys {
-		fmt.Fprintf(&b, "orderstatus_http_requests_total{route=%q,status=%q} %d\n", k[0], k[1], s.metrics.requests[k])
+	if s.cfg.MetricsToken == "" && !localScrape(r) {
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, "Metrics are served only to loopback. Scrape from this host, set ORDERSTATUS_METRICS_TOKEN, or use --metrics-addr.", http.StatusForbidden)
+		return
 	}
-	routes := make([]string, 0, len(s.metrics.seconds))
-	for r := range s.metrics.seconds {
-		routes = append(routes, r)
+	s.MetricsHandler().ServeHTTP(w, r)
+}
+
+// localScrape reports whether a request comes straight from this host.
+func localScrape(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
 	}
-	sort.Strings(routes)
-	b.WriteString("# HELP orderstatus_http_request_seconds_total Time spent serving requests by route.\n# TYPE orderstatus_http_request_seconds_total counter\n")
-	for _, rt := range routes {
-		fmt.Fprintf(&b, "orderstatus_http_request_seconds_total{route=%q} %g\n", rt, s.metrics.seconds[rt])
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return false
 	}
-	s.metrics.mu.Unlock()
-	entries, bytes, hits, misses := s.widgets.Stats()
-	fmt.Fprintf(&b, "# HELP orderstatus_widget_cache_entries Rendered widget images in memory.\n# TYPE orderstatus_widget_cache_entries gauge\norderstatus_widget_cache_entries %d\n", entries)
-	fmt.Fprintf(&b, "# HELP orderstatus_widget_cache_bytes Bytes of rendered widget images in memory.\n# TYPE orderstatus_widget_cache_bytes gauge\norderstatus_widget_cache_bytes %d\n", bytes)
-	fmt.Fprintf(&b, "# HELP orderstatus_widget_cache_hits_total Widget cache hits.\n# TYPE orderstatus_widget_cache_hits_total counter\norderstatus_widget_cache_hits_total %d\n", hits)
-	fmt.Fprintf(&b, "# HELP orderstatus_widget_cache_misses_total Widget cache misses.\n# TYPE orderstatus_widget_cache_misses_total counter\norderstatus_widget_cache_misses_total %d\n", misses)
-	batches, writes, busy := s.db.WriterStats()
-	fmt.Fprintf(&b, "# HELP orderstatus_db_commits_total Write transactions committed by the order writer (group commit).\n# TYPE orderstatus_db_commits_total counter\norderstatus_db_commits_total %d\n", batches)
-	fmt.Fprintf(&b, "# HELP orderstatus_db_writes_total Order writes run by the order writer.\n# TYPE orderstatus_db_writes_total counter\norderstatus_db_writes_total %d\n", writes)
-	fmt.Fprintf(&b, "# HELP orderstatus_db_writer_seconds_total Time the order writer spent writing; near wall-clock time means writes queue.\n# TYPE orderstatus_db_writer_seconds_total counter\norderstatus_db_writer_seconds_total %g\n", busy.Seconds())
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	w.Write([]byte(b.String()))
+	for _, h := range []string{"X-Forwarded-For", "X-Real-Ip", "Forwarded"} {
+		if r.Header.Get(h) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// slogPrinter lets promhttp log encoding errors through the server's logger.
+type slogPrinter struct{ s *Server }
+
+func (p slogPrinter) Println(v ...any) { p.s.logger.Error("metrics", "err", v) }
+
+// dbCollector reads the database writer's counters and the outbox at scrape time.
+type dbCollector struct{ db *sqlite.DB }
+
+var (
+	dbCommitsDesc = prometheus.NewDesc("orderstatus_db_commits_total",
+		"Write transactions run by the order writer (group commit).", nil, nil)
+	dbWritesDesc = prometheus.NewDesc("orderstatus_db_writes_total",
+		"Order writes run by the order writer.", nil, nil)
+	dbWriterDesc = prometheus.NewDesc("orderstatus_db_writer_seconds_total",
+		"Time the order writer spent writing; near wall-clock time means writes queue.", nil, nil)
+	dbBatchDesc = prometheus.NewDesc("orderstatus_db_batch_size",
+		"Order writes per group-commit transaction.", nil, nil)
+	outboxPendingDesc = prometheus.NewDesc("orderstatus_outbox_pending",
+		"Callbacks waiting for delivery.", nil, nil)
+	cacheHitsDesc = prometheus.NewDesc("orderstatus_cache_hits_total",
+		"Hits of the store's in-memory caches: callback_url (accounts' callback URLs read by order writes), statement (prepared SQL).", []string{"cache"}, nil)
+	cacheMissesDesc = prometheus.NewDesc("orderstatus_cache_misses_total",
+		"Misses of the store's in-memory caches.", []string{"cache"}, nil)
+	outboxOldestDesc = prometheus.NewDesc("orderstatus_outbox_oldest_pending_age_seconds",
+		"Age of the oldest callback waiting for delivery; 0 when none waits.", nil, nil)
+)
+
+func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{dbCommitsDesc, dbWritesDesc, dbWriterDesc, dbBatchDesc, cacheHitsDesc, cacheMissesDesc, outboxPendingDesc, outboxOldestDesc} {
+		ch <- d
+	}
+}
+
+func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
+	batches, writes, busy := c.db.WriterStats()
+	ch <- prometheus.MustNewConstMetric(dbCommitsDesc, prometheus.CounterValue, float64(batches))
+	ch <- prometheus.MustNewConstMetric(dbWritesDesc, prometheus.CounterValue, float64(writes))
+	ch <- prometheus.MustNewConstMetric(dbWriterDesc, prometheus.CounterValue, busy.Seconds())
+	sizes := c.db.BatchSizes()
+	buckets := map[float64]uint64{}
+	var cum uint64
+	for i, b := range sqlite.BatchSizeBounds {
+		cum += sizes[i]
+		buckets[b] = cum
+	}
+	ch <- prometheus.MustNewConstHistogram(dbBatchDesc, cum, float64(writes), buckets)
+	cs := c.db.CacheStats()
+	ch <- prometheus.MustNewConstMetric(cacheHitsDesc, prometheus.CounterValue, float64(cs.CallbackURLHits), "callback_url")
+	ch <- prometheus.MustNewConstMetric(cacheMissesDesc, prometheus.CounterValue, float64(cs.CallbackURLMisses), "callback_url")
+	ch <- prometheus.MustNewConstMetric(cacheHitsDesc, prometheus.CounterValue, float64(cs.StmtHits), "statement")
+	ch <- prometheus.MustNewConstMetric(cacheMissesDesc, prometheus.CounterValue, float64(cs.StmtMisses), "statement")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	n, oldest, err := c.db.OutboxPending(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(outboxPendingDesc, err)
+		return
+	}
+	age := 0.0
+	if !oldest.IsZero() {
+		age = max(time.Since(oldest).Seconds(), 0)
+	}
+	ch <- prometheus.MustNewConstMetric(outboxPendingDesc, prometheus.GaugeValue, float64(n))
+	ch <- prometheus.MustNewConstMetric(outboxOldestDesc, prometheus.GaugeValue, age)
+}
+
+// widgetCollector reads the widget cache's figures at scrape time.
+type widgetCollector struct{ c *widget.Cache }
+
+var (
+	widgetEntriesDesc = prometheus.NewDesc("orderstatus_widget_cache_entries", "Rendered widget images in memory.", nil, nil)
+	widgetBytesDesc   = prometheus.NewDesc("orderstatus_widget_cache_bytes", "Bytes of rendered widget images in memory.", nil, nil)
+	widgetHitsDesc    = prometheus.NewDesc("orderstatus_widget_cache_hits_total", "Widget cache hits.", nil, nil)
+	widgetMissesDesc  = prometheus.NewDesc("orderstatus_widget_cache_misses_total", "Widget cache misses.", nil, nil)
+)
+
+func (c *widgetCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{widgetEntriesDesc, widgetBytesDesc, widgetHitsDesc, widgetMissesDesc} {
+		ch <- d
+	}
+}
+
+func (c *widgetCollector) Collect(ch chan<- prometheus.Metric) {
+	entries, bytes, hits, misses := c.c.Stats()
+	ch <- prometheus.MustNewConstMetric(widgetEntriesDesc, prometheus.GaugeValue, float64(entries))
+	ch <- prometheus.MustNewConstMetric(widgetBytesDesc, prometheus.GaugeValue, float64(bytes))
+	ch <- prometheus.MustNewConstMetric(widgetHitsDesc, prometheus.CounterValue, float64(hits))
+	ch <- prometheus.MustNewConstMetric(widgetMissesDesc, prometheus.CounterValue, float64(misses))
 }

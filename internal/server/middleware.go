@@ -66,7 +66,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		s.logger.LogAttrs(r.Context(), levelFor(rec.code), "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.code),
+			slog.String("method", r.Method), slog.String("scheme", s.requestScheme(r)), slog.String("path", r.URL.Path), slog.Int("status", rec.code),
 			slog.Int("bytes", rec.bytes), slog.Duration("duration", time.Since(start)), slog.String("request_id", requestIDOf(r)))
 	})
 }

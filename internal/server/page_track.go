@@ -18,7 +18,7 @@ import (
 )
 
 // lookupParams are the query parameters that name an order on the page; forms resubmit them.
-var lookupParams = []string{"account", "order_number", "client_key", "external_order_id", "external_reference",
+var lookupParams = []string{"account", "order_number", "client_key", "client", "external_order_id", "external_reference",
 	"tracking_number", "courier", "customer_number", "recipient_email", "tracking_id", "single_tracking", "s", "exp", "live_refresh"}
 
 // render writes a templ component as an HTML page: rendered into a buffer first, so that a
@@ -159,7 +159,7 @@ func lookupValues(l status.Lookup) url.Values {
 func (s *Server) choiceRow(c auth.Choice, lang string) templates.ChoiceRow {
 	o := c.Order
 	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessPublic, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort})
-	row := templates.ChoiceRow{URL: orderURL(o), OrderNumber: o.OrderNumber + " · " + c.Account.Name, Status: summarize(info, lang, s.now()).Headline}
+	row := templates.ChoiceRow{URL: orderURL(o), OrderNumber: o.OrderNumber + " · " + c.Account.Name, Status: info.Story().Headline.Today}
 	if ts, err := status.ParseTimestamp(o.OrderDate); err == nil {
 		row.Date = i18n.FormatDateShort(lang, ts)
 	}
@@ -218,7 +218,7 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 	}
 	opt := s.infoOptions(g, req, lang)
 	info := status.BuildInfo(g.Order, opt)
-	v := trackView(page, info, s.now())
+	v := trackView(page, info)
 	v.Notice = notice
 	v.Lookup = lookupHidden(q)
 	v.FeedbackThanks = q.Get("feedback") == "thanks"
@@ -231,7 +231,7 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 // shopperCaller describes a page request: the browser's proved orders and its address. The
 // page never acts on API tokens.
 func (s *Server) shopperCaller(r *http.Request, ss shopperSession) auth.Caller {
-	return auth.Caller{ClientAddr: clientAddr(r), Grants: ss.Grants()}
+	return auth.Caller{ClientAddr: s.clientAddr(r), Grants: ss.Grants()}
 }
 
 // pageError is the shopper page's error mapper, driven by the failure table. Not found and
@@ -319,7 +319,7 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.ProofEmail, req.ProofPostal = email, postal
-	g, err := s.access.Resolve(r.Context(), req, auth.Caller{ClientAddr: clientAddr(r)})
+	g, err := s.access.Resolve(r.Context(), req, auth.Caller{ClientAddr: s.clientAddr(r)})
 	if err == nil && g.Level != status.AccessShopper {
 		err = errProofRefused
 	}
@@ -374,9 +374,9 @@ func (s *Server) handleLang(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	back := r.PostFormValue("return")
 	// Only local paths: never an open redirect.
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
+	back, ok := localPath(r.PostFormValue("return"))
+	if !ok {
 		back = "/"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)

@@ -10,12 +10,15 @@ import (
 	"github.com/orderstatus/orderstatus/web/templates"
 )
 
-// trackView turns an info document into the shopper page's view model. Everything the
-// template shows is decided here; the template only lays it out.
-func trackView(page templates.Page, info *status.Info, now time.Time) templates.TrackView {
+// trackView maps an info document and its summary onto the shopper page's view model. The
+// summary decides what is said; this only picks the words for a reader whose date is known.
+func trackView(page templates.Page, info *status.Info) templates.TrackView {
 	lang := page.Lang
-	sm := summarize(info, lang, now)
-	v := templates.TrackView{Page: page, OrderNumber: info.OrderNumber, Access: string(info.Access), Headline: sm.Headline, Counts: sm.Counts}
+	sm := info.Story()
+	v := templates.TrackView{Page: page, OrderNumber: info.OrderNumber, Access: string(info.Access), Tone: sm.Tone}
+	if len(sm.Parcels) > 1 {
+		v.Headline = sm.Headline.Today
+	}
 	if len(info.COD) > 0 && info.Access != status.AccessPublic {
 		var parts []string
 		for _, c := range info.COD {
@@ -25,70 +28,67 @@ func trackView(page templates.Page, info *status.Info, now time.Time) templates.
 		}
 		v.COD = strings.Join(parts, " + ")
 	}
-	var delayed, exception, returned bool
+	if b := sm.Banner; b != nil {
+		v.Banner = &templates.Banner{Kind: b.Kind, Text: b.Text}
+	}
+	if c := sm.Cancellation; c != nil {
+		v.Cancellation = &templates.CancellationView{Text: c.Text, Next: nextView(lang, c.Next)}
+		if c.Reason != "" {
+			v.Cancellation.Reason = i18n.T(lang, "page.cancel_reason", "reason", c.Reason)
+		}
+	}
 	for i := range info.Trackings {
-		t := &info.Trackings[i]
-		delayed = delayed || t.IsDelayed
-		exception = exception || t.LastDeliveryStatus.LifecycleStatus == status.Exception
-		returned = returned || t.IsReturn || t.LastDeliveryStatus.LifecycleStatus == status.Returned
 		label := ""
 		if len(info.Trackings) > 1 {
 			label = i18n.T(lang, "page.parcel_n", "n", strconv.Itoa(i+1), "total", strconv.Itoa(len(info.Trackings)))
 		}
-		v.Parcels = append(v.Parcels, parcelView(lang, info, t, label, now))
-	}
-	switch {
-	case info.IsCancelled:
-		v.Banners = append(v.Banners, templates.Banner{Kind: "danger", Text: i18n.T(lang, "banner.cancelled")})
-	case exception:
-		v.Banners = append(v.Banners, templates.Banner{Kind: "danger", Text: i18n.T(lang, "banner.exception")})
-	}
-	if delayed && !info.IsCancelled {
-		v.Banners = append(v.Banners, templates.Banner{Kind: "warning", Text: i18n.T(lang, "banner.delayed")})
-	}
-	if returned {
-		v.Banners = append(v.Banners, templates.Banner{Kind: "info", Text: i18n.T(lang, "banner.return")})
+		p := parcelView(lang, info, &info.Trackings[i], &sm.Parcels[i], label)
+		if sm.SharedAddress && len(p.AddressLines) > 0 {
+			// An address every parcel shares is said once, for the order.
+			v.AddressLabel, v.AddressLines, p.AddressLines = p.AddressLabel, p.AddressLines, nil
+		}
+		v.Parcels = append(v.Parcels, p)
 	}
 	return v
 }
 
-func parcelView(lang string, info *status.Info, t *status.InfoTracking, label string, now time.Time) templates.ParcelView {
+// stepText says a step's state in words, for screen readers and colour-blind readers.
+func stepText(lang string, s status.Step, code status.Code) string {
+	switch s.State {
+	case status.StepDone:
+		return i18n.T(lang, "step.done")
+	case status.StepProblem:
+		return i18n.T(lang, "lifecycle."+string(code.Lifecycle))
+	case status.StepCurrent:
+		return i18n.T(lang, "step.current")
+	}
+	return i18n.T(lang, "step.todo")
+}
+
+func parcelView(lang string, info *status.Info, t *status.InfoTracking, ps *status.ParcelSummary, label string) templates.ParcelView {
 	ds := t.LastDeliveryStatus
 	p := templates.ParcelView{
-		ID: t.TrackingID, Label: label, Status: ds.StatusText, Icon: ds.IconHint, Tone: toneOf(ds.LifecycleStatus),
-		Promise: promise(t, lang, now), Details: ds.StatusDetails, Courier: t.CourierInfo.CourierName,
-		TrackingNumber: t.TrackingNumber, TrackingURL: t.CourierInfo.CourierTrackingURL, RerouteURL: t.CourierInfo.CourierRerouteURL,
+		ID: t.TrackingID, Label: label, Status: ps.Title, Icon: ps.Icon, Tone: ps.Tone,
+		Promise: ps.Promise.Today, Details: ds.StatusDetails, Courier: ps.Courier, TrackingNumber: t.TrackingNumber,
+		AddressLabel: i18n.T(lang, "page.shipping_address"),
 	}
-	if p.Courier == "" {
-		p.Courier = t.CourierInfo.Courier
+	if ps.Journey != status.JourneyCancelled {
+		p.TrackingURL, p.RerouteURL = t.CourierInfo.CourierTrackingURL, t.CourierInfo.CourierRerouteURL
 	}
-	if p.Details == p.Status {
+	if ps.ShopperReturn {
+		p.AddressLabel = i18n.T(lang, "page.return_from") // the shopper's own address
+	}
+	if p.Details == p.Status || p.Details == ds.StatusText {
 		p.Details = ""
 	}
-	// Progress bar: the current step by text and aria-current, never by colour alone.
-	for i := 1; i <= 5; i++ {
-		s := templates.StepView{Label: i18n.T(lang, "step."+strconv.Itoa(i))}
-		switch {
-		case i < ds.Step || (i == ds.Step && ds.LifecycleStatus == status.Delivered):
-			s.State, s.StateText = "done", i18n.T(lang, "step.done")
-		case i == ds.Step:
-			s.State, s.StateText = "current", i18n.T(lang, "step.current")
-			if ds.LifecycleStatus == status.Exception || ds.LifecycleStatus == status.FailedAttempt {
-				s.StateText = i18n.T(lang, "lifecycle."+string(ds.LifecycleStatus))
-			}
-		default:
-			s.State, s.StateText = "todo", i18n.T(lang, "step.todo")
-		}
-		if ds.LifecycleStatus == status.Delivered && i == 5 {
-			s.State, s.StateText = "current", i18n.T(lang, "step.done")
-		}
-		if ds.LifecycleStatus == status.PickupReady && i == 4 {
-			s.Label = i18n.T(lang, "lifecycle.PickupReady")
-		}
-		p.Steps = append(p.Steps, s)
+	for i, s := range ps.Steps {
+		p.Steps = append(p.Steps, templates.StepView{Label: s.Label, State: string(s.State), StateText: stepText(lang, s, ps.Code), Current: i+1 == ps.Current})
 	}
 	for i, c := range t.Checkpoints {
 		e := eventView(lang, c)
+		if i == 0 && e.Detail == p.Details {
+			e.Detail = "" // the card says the newest event's details already
+		}
 		if i < 3 {
 			p.Events = append(p.Events, e)
 		} else {
@@ -98,14 +98,7 @@ func parcelView(lang string, info *status.Info, t *status.InfoTracking, label st
 	if len(p.MoreEvents) > 0 {
 		p.MoreLabel = i18n.T(lang, "page.show_all_events", "count", strconv.Itoa(len(t.Checkpoints)))
 	}
-	if a := t.ShippingAddress; a != nil {
-		for _, l := range []string{strings.TrimSpace(a.FirstName + " " + a.LastName), a.CompanyName, a.AddressLine, a.AddressLineExtra,
-			strings.TrimSpace(a.PostalCode + " " + a.City), a.CountryISO3} {
-			if strings.TrimSpace(l) != "" {
-				p.AddressLines = append(p.AddressLines, l)
-			}
-		}
-	}
+	p.AddressLines = status.AddressLines(t.ShippingAddress)
 	for _, a := range t.Articles {
 		meta := strings.Trim(strings.Join([]string{a.Size, a.Color}, " · "), " ·")
 		qty := a.Quantity
@@ -121,19 +114,41 @@ func parcelView(lang string, info *status.Info, t *status.InfoTracking, label st
 	if t.PODSignature != nil {
 		p.PODSignature = *t.PODSignature
 	}
-	p.Action = actionView(lang, info, t, now)
+	p.Next = nextView(lang, ps.Next)
+	if n := p.Next; n != nil {
+		// A link the next step offers is not repeated under the facts.
+		if n.LinkURL == p.RerouteURL {
+			p.RerouteURL = ""
+		}
+		if n.Contact != nil && n.Contact.URL == p.TrackingURL {
+			p.TrackingURL = ""
+		}
+	}
+	p.Action = actionView(info, t, ps)
 	return p
+}
+
+// nextView maps a next step; a contact is named with the ways the courier or shop gives.
+func nextView(lang string, n *status.NextStep) *templates.NextView {
+	if n == nil {
+		return nil
+	}
+	v := &templates.NextView{Heading: i18n.T(lang, "page.next_heading"), Text: n.Text, Note: n.Note, NoteLabel: i18n.T(lang, "page.shop_note"),
+		LinkURL: n.LinkURL, LinkText: n.LinkText}
+	// A contact is named only with a way to reach it.
+	if c := n.Contact; c != nil && c.Name != "" && (c.Email != "" || c.Phone != "" || c.URL != "") {
+		v.Contact = &templates.ContactView{Kind: c.Kind, Heading: i18n.T(lang, "page.contact_heading", "name", c.Name),
+			Email: c.Email, Phone: c.Phone, URL: c.URL, URLText: i18n.T(lang, "page.support_link")}
+		if c.Kind == "courier" {
+			v.Contact.URLText = i18n.T(lang, "page.courier_tracking_link")
+		}
+	}
+	return v
 }
 
 func eventView(lang string, c status.InfoCheckpoint) templates.EventView {
 	ts, _ := status.ParseTimestamp(c.EventTimestamp)
-	loc := time.UTC
-	if c.Timezone != "" {
-		if l, err := status.Location(c.Timezone); err == nil {
-			loc = l
-		}
-	}
-	local := ts.In(loc)
+	local := ts.In(status.Zone(c.Timezone))
 	return templates.EventView{
 		When:     i18n.FormatDateTime(lang, local) + " " + local.Format("MST"),
 		Datetime: local.Format(time.RFC3339),
@@ -144,92 +159,28 @@ func eventView(lang string, c status.InfoCheckpoint) templates.EventView {
 	}
 }
 
-var weekdayKeys = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
-
-func actionView(lang string, info *status.Info, t *status.InfoTracking, now time.Time) *templates.ActionView {
+// actionView is the pickup point (where, when open) or the delivery feedback form. What to
+// do and by when are the parcel's next step and promise, said once there.
+func actionView(info *status.Info, t *status.InfoTracking, ps *status.ParcelSummary) *templates.ActionView {
 	ab := t.ActionBox
 	if ab == nil {
 		return nil
 	}
-	a := &templates.ActionView{Type: ab.Type, Title: ab.Label, Text: ab.LabelCommunication, Caption: ab.LabelCaption, Name: ab.Name, Address: ab.Address}
 	switch ab.Type {
 	case "pickup-location":
-		loc := time.UTC
-		if t.Timezone != "" {
-			if l, err := status.Location(t.Timezone); err == nil {
-				loc = l
+		a := &templates.ActionView{Type: ab.Type, Title: ab.Label, Name: ab.Name, Address: ab.Address}
+		if pk := ps.Pickup; pk != nil {
+			a.OpenNow = pk.OpenNow
+			for _, d := range pk.Week {
+				a.Hours = append(a.Hours, templates.HoursRow{Day: d.Day, Text: d.Hours, Today: d.Today})
 			}
 		}
-		a.Hours, a.OpenNow = openingHours(lang, ab.OpeningHours, now.In(loc))
-	case "next-action":
-		if ab.URL != "" {
-			a.URL, a.LinkText = ab.URL, i18n.T(lang, "page.courier_reroute_link")
-		}
-	case "live-tracking":
-		a.Title = i18n.T(lang, "lifecycle.OutForDelivery")
-		a.URL, a.LinkText = ab.URL, i18n.T(lang, "live_tracking.link")
+		return a
 	case "vote-courier":
-		a.Vote = info.Access != status.AccessPublic
-		if !a.Vote {
+		if info.Access == status.AccessPublic {
 			return nil
 		}
-	case "order-processed":
-		a.Title, a.Text = i18n.T(lang, "lifecycle.OrderProcessed"), ab.Label
-	case "prediction":
-		a.Title, a.Text = i18n.T(lang, "page.expected_delivery"), ab.Label
-		if ab.Raw != nil && ab.Raw.HasTime && ab.Raw.EarliestTime != nil && ab.Raw.LatestTime != nil {
-			a.Caption = i18n.T(lang, "page.time_window", "start", (*ab.Raw.EarliestTime)[:5], "end", (*ab.Raw.LatestTime)[:5])
-		}
-	case "returned":
-		a.Title = i18n.T(lang, "return.status")
-		a.Text = ab.LabelCommunication
+		return &templates.ActionView{Type: ab.Type, Title: ab.Label, Vote: true}
 	}
-	return a
-}
-
-// openingHours lays out this week's opening hours from Monday and says whether the point is
-// open now, when it closes or opens today, or that it is closed today.
-func openingHours(lang string, hours []status.OpeningHours, now time.Time) ([]templates.HoursRow, string) {
-	if len(hours) == 0 {
-		return nil, ""
-	}
-	byDay := map[string][]status.OpeningHours{}
-	for _, h := range hours {
-		byDay[h.Day] = append(byDay[h.Day], h)
-	}
-	today := weekdayKeys[now.Weekday()]
-	clock := now.Format("15:04:05")
-	var rows []templates.HoursRow
-	openNow := ""
-	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
-		row := templates.HoursRow{Day: i18n.T(lang, "weekday."+d), Today: d == today}
-		var spans []string
-		for _, h := range byDay[d] {
-			spans = append(spans, h.Open[:5]+"–"+h.Close[:5])
-		}
-		if len(spans) == 0 {
-			row.Text = i18n.T(lang, "pickup.closed")
-		} else {
-			row.Text = strings.Join(spans, ", ")
-		}
-		rows = append(rows, row)
-		if d != today {
-			continue
-		}
-		openNow = i18n.T(lang, "pickup.closed_today")
-		if len(byDay[d]) > 0 {
-			openNow = i18n.T(lang, "pickup.closed_now")
-		}
-		for _, h := range byDay[d] {
-			if clock >= h.Open && clock < h.Close {
-				openNow = i18n.T(lang, "pickup.open_now", "time", h.Close[:5])
-				break
-			}
-			if clock < h.Open {
-				openNow = i18n.T(lang, "pickup.opens_at", "time", h.Open[:5])
-				break
-			}
-		}
-	}
-	return rows, openNow
+	return nil
 }

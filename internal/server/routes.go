@@ -11,14 +11,17 @@ import (
 // routes is the map of every route the product serves.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.recoverer, s.logRequests, securityHeaders, s.measure)
+	r.Use(s.requestID, s.recoverer, s.logRequests, securityHeaders, s.hsts, s.measure)
 
 	// Operator endpoints.
 	r.Get("/healthz", s.handleHealth)
+	r.Get("/readyz", s.handleReady)
 	r.Get("/metrics", s.handleMetrics)
 
-	// Ingest and read API for shops and carriers (API token).
+	// Ingest and read API for shops and carriers (API token). Nothing is stored by caches.
+	r.Get("/v4/openapi.json", s.handleOpenAPI)
 	r.Route("/v4/track", func(r chi.Router) {
+		r.Use(noStore)
 		r.Put("/orders/", s.handleOrderPut)
 		r.Post("/orders/", s.handleOrderPost)
 		r.Get("/orders/", s.handleOrderList)
@@ -39,10 +42,11 @@ func (s *Server) routes() http.Handler {
 	r.With(s.csrf.Handler).Post("/track/feedback", s.handleFeedback)
 	r.With(s.csrf.Handler).Post("/track/lang", s.handleLang)
 
-	// Support console (staff session; every form posts same-origin only).
+	// Support console (staff session; every form posts same-origin only; nothing is stored
+	// by caches).
 	r.Get("/support", s.handleSupportRoot)
 	r.Route("/support/", func(r chi.Router) {
-		r.Use(s.csrf.Handler)
+		r.Use(s.csrf.Handler, noStore)
 		r.Get("/login", s.handleSupportLoginForm)
 		r.Post("/login", s.handleSupportLogin)
 		r.Post("/logout", s.handleSupportLogout)

@@ -6,15 +6,16 @@ package server
 import (
 	"context"
 	"fmt"
-	"github.com/gorilla/sessions"
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/widget"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/carrier"
+	"github.com/orderstatus/orderstatus/internal/housekeeping"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
@@ -31,6 +32,17 @@ type Config struct {
 	// AllowPrivateCallbacks accepts callback URLs on loopback and private addresses
 	// (ORDERSTATUS_CALLBACKS_ALLOW_PRIVATE).
 	AllowPrivateCallbacks bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are
+	// believed (--trusted-proxies); empty trusts none.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, is the bearer token /metrics requires (ORDERSTATUS_METRICS_TOKEN);
+	// without it /metrics answers loopback scrapers only.
+	MetricsToken string
+	// MetricsSeparate: /metrics is served by MetricsHandler on a listener of its own
+	// (--metrics-addr), and the main listener does not serve it.
+	MetricsSeparate bool
+	// Housekeeping counts what the pruning job removed, for /metrics; nil when no job runs.
+	Housekeeping *housekeeping.Counters
 }
 
 // Server holds the concrete dependencies of the handlers.
@@ -41,7 +53,7 @@ type Server struct {
 	now      func() time.Time
 	ingest   *status.Ingest
 	access   *auth.Service
-	sessions *sessions.CookieStore
+	sessions *sessionStores
 	// csrf refuses cross-site form posts (Sec-Fetch-Site / Origin checks of the standard
 	// library); it wraps every form route.
 	csrf *http.CrossOriginProtection
@@ -59,13 +71,13 @@ func New(cfg Config, db *sqlite.DB, logger *slog.Logger) (*Server, error) {
 	s.couriers = carrier.LoadDirectory()
 	s.ingest = &status.Ingest{Store: db, Now: clock, CheckCallbackURL: s.checkCallbackURL, Couriers: s.couriers}
 	s.access = &auth.Service{Store: db, Limits: db, Now: clock}
-	store, err := newSessionStore(context.Background(), db, secureCookies(cfg.BaseURL))
-	if err != nil {
+	s.sessions = &sessionStores{settings: db, secure: secureCookies(cfg.BaseURL), now: clock, logger: logger}
+	if err := s.sessions.load(context.Background()); err != nil {
 		return nil, fmt.Errorf("session keys: %w", err)
 	}
-	s.sessions = store
 	s.widgets = widget.NewCache(widgetCacheBytes)
-	s.metrics = newMetrics()
+	s.metrics = newMetrics(db, s.widgets)
+	s.access.Refused = s.metrics.refused
 	s.csrf = http.NewCrossOriginProtection()
 	s.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Cross-site form submissions are not allowed. Go back, reload the page and try again.", http.StatusForbidden)

@@ -26,9 +26,7 @@ func init() {
 
 // newSessionStore returns a cookie store whose keys are generated on first start and kept in
 // the database, so sessions survive restarts and need no configuration.
-func newSessionStore(ctx context.Context, settings interface {
-	SettingOrInit(ctx context.Context, key string, init func() []byte) ([]byte, error)
-}, secure bool) (*sessions.CookieStore, error) {
+func newSessionStore(ctx context.Context, settings settingsStore, secure bool) (*sessions.CookieStore, []byte, error) {
 	keys, err := settings.SettingOrInit(ctx, "session_keys", func() []byte {
 		b := make([]byte, 64) // 32 bytes HMAC key + 32 bytes AES-256 key
 		if _, err := rand.Read(b); err != nil {
@@ -37,12 +35,12 @@ func newSessionStore(ctx context.Context, settings interface {
 		return b
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	store := sessions.NewCookieStore(keys[:32], keys[32:64])
 	store.Options = &sessions.Options{Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode, MaxAge: int(auth.GrantTTL.Seconds())}
 	store.MaxAge(int(auth.GrantTTL.Seconds()))
-	return store, nil
+	return store, keys, nil
 }
 
 // secureCookies reports whether cookies must be Secure: when links are built under https.
@@ -55,7 +53,7 @@ type shopperSession struct {
 }
 
 func (s *Server) shopperSession(r *http.Request) shopperSession {
-	sess, _ := s.sessions.Get(r, shopperCookie) // a tampered or stale cookie yields a new session
+	sess, _ := s.sessions.current(r.Context()).Get(r, shopperCookie) // a tampered or stale cookie yields a new session
 	return shopperSession{sess}
 }
 

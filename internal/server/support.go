@@ -27,7 +27,9 @@ const (
 
 var st = templates.ST
 
-func (s *Server) staffAuth() *auth.Staff { return &auth.Staff{Store: s.db, Now: s.now} }
+func (s *Server) staffAuth() *auth.Staff {
+	return &auth.Staff{Store: s.db, Now: s.now, Refused: s.metrics.refused}
+}
 
 func supportPage(u auth.StaffUser, title, nav string) templates.SupportPage {
 	return templates.SupportPage{Title: title, User: u.Email, IsAdmin: u.IsAdmin(), Nav: nav}
@@ -67,15 +69,14 @@ func (s *Server) handleSupportLogin(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, templates.SupportLoginPage(v))
 		return
 	}
-	u, err := s.staffAuth().Login(r.Context(), email, password, clientAddr(r))
+	u, err := s.staffAuth().Login(r.Context(), email, password, s.clientAddr(r))
 	var lim *auth.LoginLimitError
 	switch {
 	case errors.As(err, &lim):
 		secs := int(math.Ceil(lim.RetryAfter.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		v.Page.Title = st("support.throttled.title")
-		v.Error = st("support.login.throttled", "minutes", strconv.Itoa((secs+59)/60),
-			"time", s.now().Add(lim.RetryAfter).UTC().Format("15:04 UTC"))
+		v.Error = st("support.login.throttled", "time", s.now().Add(lim.RetryAfter).UTC().Format("15:04:05 UTC"))
 		s.render(w, r, http.StatusTooManyRequests, templates.SupportLoginPage(v))
 		return
 	case errors.Is(err, auth.ErrBadLogin):
@@ -157,7 +158,7 @@ func (s *Server) handleSupportSearch(w http.ResponseWriter, r *http.Request) {
 			s.supportFail(w, r, err)
 			return
 		}
-		v.Rows = append(v.Rows, orderRow(o, names[o.Account]))
+		v.Rows = append(v.Rows, orderRow(o, names[o.Account], s.now()))
 	}
 	v.Pager = pager(r.URL, page, total, supportPageSize)
 	s.render(w, r, http.StatusOK, templates.SupportSearchPage(v))

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gorilla/sessions"
 
@@ -14,16 +13,12 @@ import (
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
-// staffIdleTimeout ends a staff session after this long without a request. It is enforced on
-// the server from the last-seen time in the cookie; the cookie's own lifetime only mirrors it.
-const staffIdleTimeout = 8 * time.Hour
+// staffIdleTimeout ends a staff session after this long without a request (auth).
+const staffIdleTimeout = auth.StaffIdleTimeout
 
-// Values of the staff cookie.
-const (
-	staffUserKey  = "uid"
-	staffEpochKey = "epoch" // the user's session epoch at login
-	staffSeenKey  = "seen"  // Unix seconds of the last request
-)
+// staffSessionKey is the value of the staff cookie: the session id, whose hash names the
+// session in the database.
+const staffSessionKey = "sid"
 
 type staffCtxKey struct{}
 
@@ -37,68 +32,93 @@ func (s *Server) staffCookieOptions(maxAge int) *sessions.Options {
 	return &sessions.Options{Path: "/support", MaxAge: maxAge, HttpOnly: true, Secure: secureCookies(s.cfg.BaseURL), SameSite: http.SameSiteLaxMode}
 }
 
-// startStaffSession writes a fresh staff cookie for u; nothing of an earlier cookie is kept.
+// startStaffSession stores a new session for u and writes its cookie; nothing of an earlier
+// cookie is kept. The cookie is written once: its lifetime is the session's absolute one.
 func (s *Server) startStaffSession(w http.ResponseWriter, r *http.Request, u auth.StaffUser) error {
-	sess := sessions.NewSession(s.sessions, staffCookie)
-	sess.Options = s.staffCookieOptions(int(staffIdleTimeout.Seconds()))
-	sess.Values[staffUserKey] = u.ID
-	sess.Values[staffEpochKey] = u.SessionEpoch
-	sess.Values[staffSeenKey] = s.now().Unix()
+	ss, id := auth.NewStaffSession(u.ID, s.now(), s.clientAddr(r), r.UserAgent())
+	if err := s.db.CreateStaffSession(r.Context(), ss); err != nil {
+		return err
+	}
+	sess := sessions.NewSession(s.sessions.current(r.Context()), staffCookie)
+	sess.Options = s.staffCookieOptions(int(auth.StaffSessionLifetime.Seconds()))
+	sess.Values[staffSessionKey] = id
 	return sess.Save(r, w)
 }
 
-// endStaffSession deletes the staff cookie.
+// endStaffSession deletes the request's session, if any, and its cookie.
 func (s *Server) endStaffSession(w http.ResponseWriter, r *http.Request) error {
-	sess := sessions.NewSession(s.sessions, staffCookie)
+	if id := s.staffSessionID(r); id != "" {
+		if err := s.db.DeleteStaffSession(r.Context(), auth.StaffSessionHash(id)); err != nil {
+			return err
+		}
+	}
+	sess := sessions.NewSession(s.sessions.current(r.Context()), staffCookie)
 	sess.Options = s.staffCookieOptions(-1)
 	return sess.Save(r, w)
 }
 
-// errSessionExpired: the staff cookie is valid but idle for longer than staffIdleTimeout.
+func (s *Server) staffSessionID(r *http.Request) string {
+	sess, err := s.sessions.current(r.Context()).Get(r, staffCookie)
+	if err != nil || sess.IsNew {
+		return ""
+	}
+	id, _ := sess.Values[staffSessionKey].(string)
+	return id
+}
+
+// errSessionExpired: the staff session existed but is past its idle or absolute lifetime.
 var errSessionExpired = errors.New("staff session expired")
 
-// staffSession returns the user of the request's staff cookie. It fails with
-// errSessionExpired after the idle timeout and with status.ErrUnauthorized when there is no
-// valid session: no cookie, a tampered one, a disabled user, or a password changed since.
+// staffSession returns the user of the request's staff session and records the request. It
+// fails with errSessionExpired after the idle timeout or the absolute lifetime and with
+// status.ErrUnauthorized when there is no valid session: no cookie, a tampered one, one that
+// was ended (logout, password change, disabled user, revoked), or an unknown user.
 func (s *Server) staffSession(ctx context.Context, r *http.Request) (auth.StaffUser, error) {
-	sess, err := s.sessions.Get(r, staffCookie)
-	if err != nil || sess.IsNew {
+	id := s.staffSessionID(r)
+	if id == "" {
 		return auth.StaffUser{}, status.ErrUnauthorized
 	}
-	id, ok1 := sess.Values[staffUserKey].(int64)
-	epoch, ok2 := sess.Values[staffEpochKey].(int64)
-	seen, ok3 := sess.Values[staffSeenKey].(int64)
-	if !ok1 || !ok2 || !ok3 {
-		return auth.StaffUser{}, status.ErrUnauthorized
-	}
-	if s.now().Sub(time.Unix(seen, 0)) >= staffIdleTimeout {
-		return auth.StaffUser{}, errSessionExpired
-	}
-	u, err := s.db.StaffUser(ctx, id)
+	hash := auth.StaffSessionHash(id)
+	ss, err := s.db.StaffSession(ctx, hash)
 	if errors.Is(err, status.ErrNotFound) {
 		return auth.StaffUser{}, status.ErrUnauthorized
 	}
 	if err != nil {
 		return auth.StaffUser{}, err
 	}
-	if u.Disabled || u.SessionEpoch != epoch {
+	now := s.now()
+	if ss.Expired(now) {
+		if err := s.db.DeleteStaffSession(ctx, hash); err != nil {
+			return auth.StaffUser{}, err
+		}
+		return auth.StaffUser{}, errSessionExpired
+	}
+	u, err := s.db.StaffUser(ctx, ss.UserID)
+	if errors.Is(err, status.ErrNotFound) {
 		return auth.StaffUser{}, status.ErrUnauthorized
+	}
+	if err != nil {
+		return auth.StaffUser{}, err
+	}
+	if u.Disabled {
+		return auth.StaffUser{}, status.ErrUnauthorized
+	}
+	if ss.NeedsTouch(now) {
+		if err := s.db.TouchStaffSession(ctx, hash, now); err != nil {
+			return auth.StaffUser{}, err
+		}
 	}
 	return u, nil
 }
 
 // requireStaff lets requests with a valid staff session through, with the user in the
-// context, and refreshes the session's last-seen time. Others are sent to the login page,
+// context. Others are sent to the login page,
 // which brings them back afterwards.
 func (s *Server) requireStaff(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.staffSession(r.Context(), r)
 		switch {
 		case err == nil:
-			if err := s.startStaffSession(w, r, u); err != nil {
-				s.supportFail(w, r, err)
-				return
-			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), staffCtxKey{}, u)))
 		case errors.Is(err, errSessionExpired), errors.Is(err, status.ErrUnauthorized):
 			if err := s.endStaffSession(w, r); err != nil {
@@ -126,11 +146,8 @@ func (s *Server) requireStaff(next http.Handler) http.Handler {
 // localNext returns next when it is a console path on this site, else the search page, so
 // that the login form cannot be used to redirect elsewhere.
 func localNext(next string) string {
-	if strings.HasPrefix(next, "/support/") && !strings.HasPrefix(next, "/support/login") &&
-		!strings.ContainsAny(next, "\\\r\n") && !strings.HasPrefix(next, "//") {
-		if u, err := url.Parse(next); err == nil && u.Host == "" && u.Scheme == "" {
-			return next
-		}
+	if p, ok := localPath(next); ok && strings.HasPrefix(p, "/support/") && !strings.HasPrefix(p, "/support/login") {
+		return p
 	}
 	return "/support/"
 }

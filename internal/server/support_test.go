@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -109,6 +110,15 @@ func (e *supportEnv) browser(t testing.TB) *browser {
 	return &browser{t: t, e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
+// browserFrom is a browser whose connections come from another loopback address, so that the
+// server sees a second client address.
+func (e *supportEnv) browserFrom(t testing.TB, ip string) *browser {
+	b := e.browser(t)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	b.c.Transport = &http.Transport{DialContext: d.DialContext}
+	return b
+}
+
 func (b *browser) do(req *http.Request) (int, string) {
 	b.t.Helper()
 	resp, err := b.c.Do(req)
@@ -204,8 +214,8 @@ func TestSupportLogin(t *testing.T) {
 			cookie = c
 		}
 	}
-	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Secure || cookie.Path != "/support" || cookie.MaxAge != 8*3600 {
-		t.Fatalf("staff cookie %+v: want HttpOnly, SameSite=Lax, not Secure on http, Path=/support, Max-Age 8h", cookie)
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Secure || cookie.Path != "/support" || cookie.MaxAge != 12*3600 {
+		t.Fatalf("staff cookie %+v: want HttpOnly, SameSite=Lax, not Secure on http, Path=/support, Max-Age 12h", cookie)
 	}
 	code, body = b.get("/support/")
 	if code != 200 || !strings.Contains(body, `data-testid="staff-user">boss@example.com<`) {
@@ -273,23 +283,57 @@ func TestSupportLoginThrottle(t *testing.T) {
 	t.Parallel()
 	e := newSupportServer(t, "")
 	b := e.browser(t)
-	for i := range auth.LoginEmailFailures {
+	for i := range auth.LoginPairFailures {
 		if code, _ := b.post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {"wrong password!"}}); code != http.StatusUnprocessableEntity {
 			t.Fatalf("attempt %d: %d", i+1, code)
 		}
 	}
 	code, body := b.post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {staffPassword}})
-	if code != http.StatusTooManyRequests || b.last.Header.Get("Retry-After") != "900" || !strings.Contains(body, "Try again in 15 minutes, at 12:15 UTC") {
-		t.Fatalf("after 5 failures: %d Retry-After=%q, want 429 in 900 s", code, b.last.Header.Get("Retry-After"))
+	if code != http.StatusTooManyRequests || b.last.Header.Get("Retry-After") != "60" || !strings.Contains(body, "Try again at 12:01:00 UTC") {
+		t.Fatalf("after 5 failures: %d Retry-After=%q, want 429 in 60 s", code, b.last.Header.Get("Retry-After"))
 	}
 	// Another email from the same address still gets through: the per-address limit is 20.
 	b2 := e.browser(t)
 	if code, _ := b2.post("/support/login", url.Values{"email": {"agent@example.com"}, "password": {staffPassword}}); code != http.StatusSeeOther {
 		t.Fatalf("other email: %d", code)
 	}
-	e.advance(auth.LoginEmailWindow)
+	e.advance(auth.LoginBaseDelay)
 	if code, _ := b.post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {staffPassword}}); code != http.StatusSeeOther {
-		t.Fatalf("after the window: %d", code)
+		t.Fatalf("after the delay: %d", code)
+	}
+}
+
+// TestSupportLoginBurst is the reproduction of the issue: concurrent wrong passwords from one
+// address get at most the free number of password checks, and the right password from a
+// second address still works while the first is locked.
+func TestSupportLoginBurst(t *testing.T) {
+	t.Parallel()
+	e := newSupportServer(t, "")
+	const n = 40
+	codes := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code, _ := e.browser(t).post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {fmt.Sprintf("wrong password %d", i)}})
+			codes <- code
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	counts := map[int]int{}
+	for c := range codes {
+		counts[c]++
+	}
+	if counts[http.StatusUnprocessableEntity] != auth.LoginPairFailures || counts[http.StatusTooManyRequests] != n-auth.LoginPairFailures {
+		t.Fatalf("answers %v: want %d checked (422) and %d throttled (429)", counts, auth.LoginPairFailures, n-auth.LoginPairFailures)
+	}
+	if code, _ := e.browser(t).post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {staffPassword}}); code != http.StatusTooManyRequests {
+		t.Fatalf("right password from the locked address: %d, want 429", code)
+	}
+	if code, _ := e.browserFrom(t, "127.0.0.2").post("/support/login", url.Values{"email": {"boss@example.com"}, "password": {staffPassword}}); code != http.StatusSeeOther {
+		t.Fatalf("right password from another address: %d, want a login", code)
 	}
 }
 
@@ -320,8 +364,8 @@ func TestSupportSessionExpiry(t *testing.T) {
 	b := e.browser(t)
 	b.login("boss@example.com")
 	// Activity keeps the session: each request moves the idle deadline.
-	for range 3 {
-		e.advance(staffIdleTimeout - time.Minute)
+	for range 2 {
+		e.advance(5 * time.Hour)
 		if code, _ := b.get("/support/"); code != 200 {
 			t.Fatalf("active session: %d", code)
 		}
@@ -334,6 +378,71 @@ func TestSupportSessionExpiry(t *testing.T) {
 	code, body := b.get(b.location())
 	if code != 200 || !strings.Contains(body, "8 hours without activity") {
 		t.Fatalf("login page after expiry: %d", code)
+	}
+}
+
+// TestSupportSessionAbsoluteLifetime: however active, a session ends 12 hours after login.
+func TestSupportSessionAbsoluteLifetime(t *testing.T) {
+	t.Parallel()
+	e := newSupportServer(t, "")
+	b := e.browser(t)
+	b.login("boss@example.com")
+	for range 5 {
+		e.advance(2 * time.Hour)
+		if code, _ := b.get("/support/"); code != 200 {
+			t.Fatalf("active session: %d", code)
+		}
+	}
+	e.advance(2*time.Hour + time.Second)
+	if code, _ := b.get("/support/"); code != http.StatusSeeOther || !strings.Contains(b.location(), "expired=1") {
+		t.Fatalf("12 h after login: %d to %q, want the login page saying it expired", code, b.location())
+	}
+}
+
+// TestSupportLogoutReplay is the reproduction of the issue: a cookie copied before logout
+// no longer works afterwards.
+func TestSupportLogoutReplay(t *testing.T) {
+	t.Parallel()
+	e := newSupportServer(t, "")
+	b := e.browser(t)
+	b.login("boss@example.com")
+	u, _ := url.Parse(e.http.URL + "/support/")
+	copied := b.c.Jar.Cookies(u)
+	if code, _ := b.get("/support/?q=A-1001"); code != 200 {
+		t.Fatalf("before logout: %d", code)
+	}
+	if code, _ := b.post("/support/logout", nil); code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", code)
+	}
+	thief := e.browser(t)
+	thief.c.Jar.SetCookies(u, copied)
+	if code, _ := thief.get("/support/?q=A-1001"); code != http.StatusSeeOther || !strings.HasPrefix(thief.location(), "/support/login") {
+		t.Fatalf("replayed cookie after logout: %d, want a redirect to login", code)
+	}
+}
+
+func TestSupportDisableAndRevokeEndSessions(t *testing.T) {
+	t.Parallel()
+	e := newSupportServer(t, "")
+	ctx := context.Background()
+	boss, agent := e.browser(t), e.browser(t)
+	boss.login("boss@example.com")
+	agent.login("agent@example.com")
+	if err := e.db.DisableStaffUser(ctx, "agent@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := agent.get("/support/"); code != http.StatusSeeOther {
+		t.Fatalf("session of a disabled user: %d, want a redirect to login", code)
+	}
+	u, err := e.db.StaffUserByEmail(ctx, "boss@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.db.RevokeStaffSessions(ctx, u.ID); err != nil || n != 1 {
+		t.Fatalf("revoke: %d %v, want 1 session", n, err)
+	}
+	if code, _ := boss.get("/support/"); code != http.StatusSeeOther {
+		t.Fatalf("revoked session: %d, want a redirect to login", code)
 	}
 }
 

@@ -26,13 +26,7 @@ func formatTS(ts, tz string) string {
 	if err != nil {
 		return ts
 	}
-	loc := time.UTC
-	if tz != "" {
-		if l, err := time.LoadLocation(tz); err == nil {
-			loc = l
-		}
-	}
-	return t.In(loc).Format(supportTimeLayout)
+	return t.In(status.Zone(tz)).Format(supportTimeLayout)
 }
 
 func accountLabel(a status.Account) string { return fmt.Sprintf("%s (%d)", a.Name, a.ID) }
@@ -66,35 +60,24 @@ func recipientEmail(o *status.Order) string {
 	return o.RecipientEmail
 }
 
+// consoleSummary is the order's summary as staff read it: in English, at full access.
+func consoleSummary(o *status.Order, now time.Time) *status.Summary {
+	return status.Summarize(o, status.SummaryOptions{Access: status.AccessFull, Lang: "en", Now: now, T: i18n.T, FormatDate: i18n.FormatDateShort})
+}
+
 // orderRow is one line of the search results.
-func orderRow(o *status.Order, account string) templates.SupportOrderRow {
+func orderRow(o *status.Order, account string, now time.Time) templates.SupportOrderRow {
 	row := templates.SupportOrderRow{URL: "/support/orders/" + url.PathEscape(o.ID), OrderNumber: o.OrderNumber, Account: account,
 		RecipientName: o.RecipientName, RecipientEmail: recipientEmail(o), Date: formatTS(o.OrderDate, o.Timezone)}
+	sm := consoleSummary(o, now)
 	for i := range o.Trackings {
-		t := &o.Trackings[i]
-		row.Parcels = append(row.Parcels, parcelState(o, t))
+		row.Parcels = append(row.Parcels, parcelState(&o.Trackings[i], &sm.Parcels[i]))
 	}
 	return row
 }
 
-func parcelState(o *status.Order, t *status.Tracking) templates.ParcelState {
-	code := status.CurrentCode(o, t)
-	courier := t.CourierName
-	if courier == "" {
-		courier = t.Courier
-	}
-	return templates.ParcelState{Courier: courier, TrackingNumber: t.TrackingNumber, State: statusText(code.Code), Tone: toneOf(code.Lifecycle)}
-}
-
-// statusText is a status code's English text, as the console shows it.
-func statusText(code string) string {
-	if txt := i18n.T("en", "status."+code); txt != "status."+code {
-		return txt
-	}
-	if c, ok := status.LookupCode(code); ok {
-		return c.Text
-	}
-	return code
+func parcelState(t *status.Tracking, ps *status.ParcelSummary) templates.ParcelState {
+	return templates.ParcelState{Courier: ps.Courier, TrackingNumber: t.TrackingNumber, State: ps.Title, Tone: ps.Tone}
 }
 
 // factList collects labelled values, leaving out empty ones.
@@ -132,26 +115,12 @@ func compactJSON(raw json.RawMessage) string {
 	return b.String()
 }
 
-func formatAddress(a *status.Address) string {
-	if a == nil {
-		return ""
-	}
-	var parts []string
-	for _, s := range []string{strings.TrimSpace(a.FirstName + " " + a.LastName), a.CompanyName, a.AddressLine, a.AddressLineExtra,
-		strings.TrimSpace(a.PostalCode + " " + a.City), strings.TrimSpace(a.RegionCode + " " + a.CountryISO3)} {
-		if strings.TrimSpace(s) != "" {
-			parts = append(parts, s)
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
 // orderView turns an order and what belongs to it into the detail page's view model.
 // Everything stored is shown; hidden checkpoints are marked.
 func orderView(o *status.Order, acct status.Account, links EmailLinks, feedback []sqlite.Feedback, deliveries []callback.Delivery, now time.Time) templates.SupportOrderView {
 	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessFull, Lang: "en", Now: now, T: i18n.T, FormatDate: i18n.FormatDateShort})
-	sm := summarize(info, "en", now)
-	v := templates.SupportOrderView{OrderNumber: o.OrderNumber, Account: accountLabel(acct), Headline: sm.Headline, Tone: sm.Tone,
+	sm := info.Story()
+	v := templates.SupportOrderView{OrderNumber: o.OrderNumber, Account: accountLabel(acct), Headline: sm.Headline.Today, Tone: sm.Tone,
 		PageURL: links.PageURL, WidgetURL: links.WidgetURL, WidgetAlt: links.Alt, Snippet: links.HTML,
 		LinkTTL: st("support.links.ttl", "days", strconv.Itoa(int(supportLinkTTL.Hours()/24)))}
 
@@ -200,7 +169,7 @@ func orderView(o *status.Order, acct status.Account, links EmailLinks, feedback 
 	for i := range o.Trackings {
 		t := &o.Trackings[i]
 		numbers[t.ID] = t.TrackingNumber
-		v.Parcels = append(v.Parcels, parcelDetail(o, t, &info.Trackings[i], i, len(o.Trackings)))
+		v.Parcels = append(v.Parcels, parcelDetail(o, t, &info.Trackings[i], &sm.Parcels[i], i, len(o.Trackings)))
 	}
 	for _, fb := range feedback {
 		parcel := numbers[fb.TrackingID]
@@ -225,8 +194,8 @@ func dateWindow(day, lo, hi string) string {
 	return day
 }
 
-func parcelDetail(o *status.Order, t *status.Tracking, it *status.InfoTracking, i, n int) templates.SupportParcelView {
-	ps := parcelState(o, t)
+func parcelDetail(o *status.Order, t *status.Tracking, it *status.InfoTracking, sp *status.ParcelSummary, i, n int) templates.SupportParcelView {
+	ps := parcelState(t, sp)
 	p := templates.SupportParcelView{ID: t.ID, State: ps.State, Tone: ps.Tone,
 		Heading: st("support.parcel.heading", "n", strconv.Itoa(i+1), "total", strconv.Itoa(n), "courier", ps.Courier, "number", t.TrackingNumber)}
 	var f factList
@@ -240,7 +209,7 @@ func parcelDetail(o *status.Order, t *status.Tracking, it *status.InfoTracking, 
 	f.add("is_return", yes(t.IsReturn))
 	f.add("announced_delivery_date", dateWindow(t.AnnouncedDeliveryDate, t.AnnouncedDeliveryDateMin, t.AnnouncedDeliveryDateMax))
 	f.add("recipient_postal_code", t.RecipientPostalCode)
-	f.add("shipping_address", formatAddress(t.ShippingAddress))
+	f.add("shipping_address", status.FormatAddress(t.ShippingAddress))
 	if t.ShippingAddress != nil {
 		f.add("phone", t.ShippingAddress.Phone)
 	}
@@ -249,7 +218,7 @@ func parcelDetail(o *status.Order, t *status.Tracking, it *status.InfoTracking, 
 		for _, h := range pl.OpeningHours {
 			hours = append(hours, h.Day+" "+h.Open+"–"+h.Close)
 		}
-		f.add("pickup_location", strings.Join(nonEmpty(pl.Name, formatAddress(pl.Address), strings.Join(hours, ", ")), "; "))
+		f.add("pickup_location", strings.Join(nonEmpty(pl.Name, status.FormatAddress(pl.Address), strings.Join(hours, ", ")), "; "))
 		f.add("hold_until", pl.HoldUntil)
 	}
 	f.add("identifiers_consignment", t.IdentifiersConsignment)

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/i18n"
@@ -116,6 +115,11 @@ func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
 		s.widgetFallback(w, r, p, reason)
 		return
 	}
+	if req.LiveRefresh {
+		// Within the same budget as the API; the image then shows what the carrier said.
+		_, note := s.liveRefresh(r.Context(), res)
+		w.Header().Set(liveRefreshHeader, note)
+	}
 	lang := infoLanguage(p.lang, res.Order)
 	now := s.now()
 	// The image changes with the order, the language, the size and the day ("expected today").
@@ -133,7 +137,7 @@ func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
 	png, ok := s.widgets.Get(etag)
 	if !ok {
 		info := status.BuildInfo(res.Order, s.infoOptions(res, req, lang))
-		png, err = widget.Render(widgetData(info, res.Account, lang, now), p.opt)
+		png, err = widget.Render(widgetData(info.Story(), res.Account, lang), p.opt)
 		if err != nil {
 			s.logger.ErrorContext(r.Context(), "widget render", "err", err)
 			s.widgetFallback(w, r, p, "error")
@@ -145,41 +149,42 @@ func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
 	w.Write(png)
 }
 
-// widgetData is what the widget draws: the shop, the order number and the status. Nothing
-// personal beyond the order number, since emails get forwarded.
-func widgetData(info *status.Info, acct status.Account, lang string, now time.Time) widget.Data {
-	sm := summarize(info, lang, now)
+// widgetData maps the summary onto what the widget draws: the shop, the order number and
+// the status, worded for the day it is drawn. Nothing personal beyond the order number,
+// since emails get forwarded.
+func widgetData(sm *status.Summary, acct status.Account, lang string) widget.Data {
 	d := widget.Data{
-		ShopName: acct.Name, Accent: acct.AccentColor, OrderLabel: i18n.T(lang, "widget.order", "number", info.OrderNumber),
-		Headline: sm.Headline, Tone: widgetTone(sm.Tone), Promise: sm.Promise, Summary: sm.Counts,
-		CallToAction: i18n.T(lang, "widget.view_details"), Icon: "box",
+		ShopName: acct.Name, Accent: acct.AccentColor, OrderLabel: i18n.T(lang, "widget.order", "number", sm.OrderNumber),
+		Headline: sm.Headline.Today, Tone: widgetTone(sm.Tone), Promise: sm.Promise.Today,
+		CallToAction: i18n.T(lang, "widget.view_details"), Icon: "clock",
 	}
-	for i := 0; i < 5; i++ {
-		d.StepLabels[i] = i18n.T(lang, "step."+strconv.Itoa(i+1))
+	if len(sm.Couriers) > 0 {
+		d.Courier = i18n.T(lang, "widget.courier", "courier", strings.Join(sm.Couriers, ", "))
 	}
-	if t := sm.Lead; t != nil {
-		ds := t.LastDeliveryStatus
-		d.Icon, d.Step = ds.IconHint, ds.Step
-		if ds.LifecycleStatus == status.Cancelled {
-			d.Step = 0
+	if c := sm.Cancellation; c != nil {
+		d.Icon, d.Detail = "cancel", c.Text
+		return d
+	}
+	if len(sm.Parcels) == 0 {
+		d.Step = 1
+		for i := range d.StepLabels {
+			d.StepLabels[i] = i18n.T(lang, "step."+strconv.Itoa(i+1))
 		}
-		if ds.LifecycleStatus == status.PickupReady {
-			d.StepLabels[3] = i18n.T(lang, "lifecycle.PickupReady")
-			if t.PickupLocation != nil {
-				d.Detail = t.PickupLocation.Name
-			}
+		return d
+	}
+	// The parcel the order's state is about draws the progress bar and the icon; for several
+	// parcels the headline counts them, and one parcel's bar would contradict it.
+	lead := sm.Parcels[sm.Lead]
+	d.Icon, d.Detail = lead.Icon, lead.Where
+	if len(sm.Parcels) > 1 {
+		d.Icon = "box"
+		return d
+	}
+	if len(lead.Steps) == len(d.StepLabels) {
+		d.Step = lead.Current
+		for i, st := range lead.Steps {
+			d.StepLabels[i] = st.Label
 		}
-		courier := t.CourierInfo.CourierName
-		if courier == "" {
-			courier = t.CourierInfo.Courier
-		}
-		if courier != "" {
-			d.Courier = i18n.T(lang, "widget.courier", "courier", courier)
-		}
-	} else if info.IsCancelled {
-		d.Icon = "cancel"
-	} else {
-		d.Icon, d.Step = "clock", 1
 	}
 	return d
 }
@@ -215,5 +220,5 @@ func (s *Server) handleWidgetAlt(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := infoLanguage(p.lang, res.Order)
 	info := status.BuildInfo(res.Order, s.infoOptions(res, req, lang))
-	w.Write([]byte(AltText(info, lang, s.now())))
+	w.Write([]byte(info.Story().Alt))
 }

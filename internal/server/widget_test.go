@@ -138,7 +138,7 @@ func TestWidgetDrawsNothingPersonal(t *testing.T) {
 	for _, lang := range i18n.Supported {
 		info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessShopper, Lang: lang, Now: fixedNow, T: i18n.T, FormatDate: i18n.FormatDateShort})
 		var drawn []string
-		_, err := widget.Render(widgetData(info, e.acctA, lang, fixedNow), widget.Options{Width: 600, Scale: 1, Theme: "light",
+		_, err := widget.Render(widgetData(info.Story(), e.acctA, lang), widget.Options{Width: 600, Scale: 1, Theme: "light",
 			TextLog: func(s string) { drawn = append(drawn, s) }})
 		if err != nil {
 			t.Fatal(err)

@@ -10,12 +10,16 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/orderstatus/orderstatus/internal/auth"
 )
 
 //go:embed migrations/*.sql
@@ -31,16 +35,66 @@ type DB struct {
 	closed     chan struct{}
 	writerDone chan struct{}
 	stats      writerStats
+	cacheStats cacheCounters
 	closeOnce  sync.Once
 	// Accounts' callback URLs, read for every order write that causes callbacks (outbox.go).
 	callbackURLs struct {
 		mu sync.Mutex
 		m  map[int64]cachedCallbackURL
 	}
+	// key seals the secrets kept in the database (secrets.go).
+	key *auth.MasterKey
 }
 
-// Open opens (creating if needed) the database file at path and applies pending migrations.
-func Open(ctx context.Context, path string) (*DB, error) {
+// Options are how a database is opened.
+type Options struct {
+	// MasterKey is the key that encrypts the secrets kept in the database (32 bytes). When
+	// nil, the key is read from KeyFile, which is created with a fresh key on first use.
+	MasterKey []byte
+	// KeyFile is where the master key lives when MasterKey is nil; "" is KeyFileFor(path).
+	KeyFile string
+}
+
+// KeyFileFor is the default master key file of the database at path: beside it, named so
+// that copying "orderstatus.db*" does not take the key along.
+func KeyFileFor(path string) string {
+	dir, base := filepath.Split(path)
+	return filepath.Join(dir, strings.TrimSuffix(base, filepath.Ext(base))+".master-key")
+}
+
+// Open opens (creating if needed) the database file at path with the master key in the
+// default key file (KeyFileFor) and applies pending migrations.
+func Open(ctx context.Context, path string) (*DB, error) { return OpenWith(ctx, path, Options{}) }
+
+// OpenWith opens (creating if needed) the database file at path and applies pending
+// migrations. The database file and SQLite's files beside it are made readable by the owner
+// only. Secrets still stored in plaintext (by a version before secrets were encrypted) are
+// encrypted with the master key on the first open; a master key that does not open the
+// database's secrets is auth.ErrWrongMasterKey.
+func OpenWith(ctx context.Context, path string, opt Options) (*DB, error) {
+	material, newKeyFile := opt.MasterKey, ""
+	if material == nil {
+		kf := opt.KeyFile
+		if kf == "" {
+			kf = KeyFileFor(path)
+		}
+		var err error
+		material, err = auth.ReadKeyFile(kf)
+		if errors.Is(err, fs.ErrNotExist) {
+			// Written only once the database turns out to need a new key (below).
+			material, newKeyFile, err = auth.NewMasterKeyMaterial(), kf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	key, err := auth.NewMasterKey(material)
+	if err != nil {
+		return nil, err
+	}
+	if err := ownerOnly(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	// WAL lets readers proceed while one writer commits; synchronous=NORMAL is durable across
 	// application crashes in WAL mode and avoids an fsync per commit.
@@ -70,10 +124,20 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// Keep every connection: opening one runs the pragmas and reads the schema again.
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(0)
-	s := &DB{db: db, now: time.Now, jobs: make(chan *writeJob), closed: make(chan struct{}), writerDone: make(chan struct{})}
+	s := &DB{db: db, now: time.Now, jobs: make(chan *writeJob), closed: make(chan struct{}), writerDone: make(chan struct{}), key: key}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	if newKeyFile != "" {
+		if err := s.createKeyFile(ctx, newKeyFile, material); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if err := s.sealSecrets(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	go s.writer()
 	return s, nil
@@ -142,23 +206,54 @@ func (s *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// Backup writes a consistent copy of the live database to path (VACUUM INTO).
+// ownerOnly creates the database file at path readable by its owner only, and restricts an
+// existing one and SQLite's files beside it (which SQLite creates with the database file's
+// mode) the same way.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the live database to path (VACUUM INTO), a new file
+// readable by its owner only. The copy's secrets stay encrypted with the master key, which
+// is not in it.
 func (s *DB) Backup(ctx context.Context, path string) error {
 	if strings.ContainsRune(path, 0) {
 		return errors.New("invalid path")
 	}
-	_, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, path)
-	return err
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return os.Chmod(path, 0o600)
 }
 
-// Setting returns a stored setting, or nil when it is not set.
+// Setting returns a stored setting, or nil when it is not set. Settings are stored
+// encrypted with the master key.
 func (s *DB) Setting(ctx context.Context, key string) ([]byte, error) {
 	var v []byte
 	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
-	return v, err
+	if err != nil {
+		return nil, err
+	}
+	return s.openSetting(key, v)
 }
 
 // SettingOrInit returns the setting key, storing init() first when it is not set yet. Two
@@ -166,12 +261,57 @@ func (s *DB) Setting(ctx context.Context, key string) ([]byte, error) {
 func (s *DB) SettingOrInit(ctx context.Context, key string, init func() []byte) ([]byte, error) {
 	var v []byte
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+		var stored []byte
+		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&stored)
 		if errors.Is(err, sql.ErrNoRows) {
 			v = init()
-			_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, key, v)
+			_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, key, s.sealSetting(key, v))
+			return err
 		}
+		if err != nil {
+			return err
+		}
+		v, err = s.openSetting(key, stored)
 		return err
 	})
 	return v, err
+}
+
+// ErrMigrationsPending is returned by Ready when the database lacks migrations this binary
+// carries (another process opened it with an older binary and this one has not migrated it).
+var ErrMigrationsPending = errors.New("database migrations pending")
+
+// Ready reports whether the database answers queries and has every migration of this binary
+// applied.
+func (s *DB) Ready(ctx context.Context) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	applied := map[string]bool{}
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM migrations`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		applied[n] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var missing []string
+	for _, n := range names {
+		if !applied[n] {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s", ErrMigrationsPending, strings.Join(missing, ", "))
+	}
+	return nil
 }

@@ -146,6 +146,14 @@ func (s *DB) ListOrders(ctx context.Context, account int64, p status.PageRequest
 	}
 	q := `SELECT o.id FROM orders o WHERE o.account_id = ?`
 	args := []any{account}
+	if p.CustomerNumber != "" {
+		q += ` AND o.customer_number = ?`
+		args = append(args, p.CustomerNumber)
+	}
+	if p.RecipientEmail != "" {
+		q += ` AND lower(o.recipient_email) = ? AND o.recipient_email IS NOT NULL`
+		args = append(args, status.NormalizeEmail(p.RecipientEmail))
+	}
 	if cur != nil {
 		q += fmt.Sprintf(` AND (o.%[1]s %[2]s ? OR (o.%[1]s = ? AND o.seq %[2]s ?))`, col, cmp)
 		args = append(args, cur.Value, cur.Value, cur.Seq)

@@ -303,7 +303,7 @@ func (s *DB) prepareWrite(ctx context.Context, q querier, o *status.Order, prev 
 	if err != nil {
 		return nil, err
 	}
-	w.doc = string(doc)
+	w.doc = string(compactJSON(make([]byte, 0, len(doc)/2), doc))
 	if o.RecipientEmail != status.UnsetEmail {
 		w.email = o.RecipientEmail
 	}
@@ -318,7 +318,7 @@ func (s *DB) prepareWrite(ctx context.Context, q querier, o *status.Order, prev 
 			return nil, err
 		}
 		tw := &w.trackings[pos]
-		tw.doc = string(tdoc)
+		tw.doc = string(compactJSON(make([]byte, 0, len(tdoc)/2), tdoc))
 		var known map[string]bool
 		if prev != nil {
 			if pt := prev.Tracking(t.ID); pt != nil {
@@ -337,7 +337,7 @@ func (s *DB) prepareWrite(ctx context.Context, q querier, o *status.Order, prev 
 			if err != nil {
 				return nil, err
 			}
-			tw.checkpoints = append(tw.checkpoints, key, c.EventTimestamp, c.StatusCode, string(cdoc))
+			tw.checkpoints = append(tw.checkpoints, key, c.EventTimestamp, c.StatusCode, string(compactJSON(make([]byte, 0, len(cdoc)/2), cdoc)))
 		}
 	}
 	if w.callbacks = callback.Changes(prev, o); len(w.callbacks) > 0 {

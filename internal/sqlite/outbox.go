@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -31,8 +32,10 @@ func (s *DB) callbackTarget(ctx context.Context, q querier, o *status.Order) (st
 	c, ok := s.callbackURLs.m[o.Account]
 	s.callbackURLs.mu.Unlock()
 	if ok && now.Before(c.expires) {
+		s.cacheStats.callbackURLHits.Add(1)
 		return c.url, nil
 	}
+	s.cacheStats.callbackURLMisses.Add(1)
 	var settings string
 	if err := q.QueryRowContext(ctx, `SELECT settings FROM accounts WHERE id = ?`, o.Account).Scan(&settings); err != nil {
 		return "", fmt.Errorf("callback target of account %d: %w", o.Account, err)
@@ -60,12 +63,13 @@ func (s *DB) forgetCallbackURL(account int64) {
 // enqueueCallbacks writes the callback events of a change to o into the outbox, in the
 // caller's transaction, so that an event exists exactly when its change was committed.
 func enqueueCallbacks(ctx context.Context, tx querier, o *status.Order, changes []callback.Change, target string, now time.Time) error {
-	// The payload is the order exactly as GET /v4/track/orders/{id}/ returns it after this change.
+	// The payload is the order exactly as GET /v4/track/orders/{id}/ returns it after this
+	// change, its derived state as of now.
 	saved, err := loadOrder(ctx, tx, `o.id = ?`, o.ID)
 	if err != nil {
 		return err
 	}
-	payload, err := json.Marshal(saved)
+	payload, err := callback.Body(saved, now)
 	if err != nil {
 		return err
 	}
@@ -90,7 +94,7 @@ func (s *DB) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Durat
 	err := s.write(ctx, func(ctx context.Context, tx querier) error {
 		jobs = jobs[:0]
 		ts := status.FormatTimestamp(now)
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.event, c.url, c.payload, a.callback_secret, c.attempts, c.created_at, c.expires_at,
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.account_id, c.event, c.url, c.payload, a.callback_secret, c.attempts, c.created_at, c.expires_at,
 				COALESCE(c.claimed_at, ''), COALESCE(c.locked_until, '')
 			FROM callbacks c JOIN accounts a ON a.id = c.account_id
 			WHERE c.state = 'pending' AND c.next_attempt_at <= ? AND (c.locked_until IS NULL OR c.locked_until <= ?)
@@ -107,8 +111,12 @@ func (s *DB) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Durat
 		var stales []stale
 		for rows.Next() {
 			var j callback.Job
-			var payload, created, expires, claimed, until string
-			if err := rows.Scan(&j.ID, &j.Event, &j.URL, &payload, &j.Secret, &j.Attempt, &created, &expires, &claimed, &until); err != nil {
+			var payload, created, expires, claimed, until, secret string
+			var account int64
+			if err := rows.Scan(&j.ID, &account, &j.Event, &j.URL, &payload, &secret, &j.Attempt, &created, &expires, &claimed, &until); err != nil {
+				return err
+			}
+			if j.Secret, err = s.key.Open(accountSecretContext("callback_secret", account), secret); err != nil {
 				return err
 			}
 			if until != "" {
@@ -267,4 +275,17 @@ func (s *DB) ClaimRefresh(ctx context.Context, trackingID string, now time.Time,
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
+}
+
+// OutboxPending counts the callbacks not yet delivered nor given up, and returns when the
+// oldest of them was written (zero when none is pending).
+func (s *DB) OutboxPending(ctx context.Context) (int, time.Time, error) {
+	var n int
+	var oldest sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), min(created_at) FROM callbacks WHERE state = 'pending'`).Scan(&n, &oldest)
+	if err != nil || !oldest.Valid {
+		return n, time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, oldest.String)
+	return n, t, err
 }

@@ -12,8 +12,9 @@ import (
 // TakeAttempts implements auth.LimitStore. It runs as one immediate transaction, which SQLite
 // serialises with every other writer: concurrent callers cannot both see the last free
 // attempt, so a burst of N proofs takes at most the limit.
-func (s *DB) TakeAttempts(ctx context.Context, limits []auth.Limit, now time.Time) (time.Duration, error) {
+func (s *DB) TakeAttempts(ctx context.Context, limits []auth.Limit, now time.Time) (time.Duration, string, error) {
 	var wait time.Duration
+	refused := ""
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		counts := make([]int, len(limits))
 		for i, l := range limits {
@@ -24,6 +25,7 @@ func (s *DB) TakeAttempts(ctx context.Context, limits []auth.Limit, now time.Tim
 			counts[i] = n
 			if n >= l.Max {
 				wait = max(wait, reset.Sub(now), time.Second)
+				refused = l.Key
 			}
 		}
 		if wait > 0 {
@@ -44,7 +46,7 @@ func (s *DB) TakeAttempts(ctx context.Context, limits []auth.Limit, now time.Tim
 		}
 		return nil
 	})
-	return wait, err
+	return wait, refused, err
 }
 
 // ReturnAttempts implements auth.LimitStore: it gives back one attempt per key, in the same

@@ -142,57 +142,143 @@ func (s *DB) DisableStaffUser(ctx context.Context, email string) error {
 }
 
 func (s *DB) updateStaff(ctx context.Context, set string, val any, email string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE staff_users SET `+set+`, session_epoch = session_epoch + 1, updated_at = ? WHERE email = ?`,
-		val, status.FormatTimestamp(s.now()), auth.NormalizeStaffEmail(email))
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return status.ErrNotFound
-	}
-	return nil
-}
-
-// LoginFailures implements auth.StaffStore.
-func (s *DB) LoginFailures(ctx context.Context, by, value string, since time.Time) (int, time.Time, error) {
-	var q string
-	switch by {
-	case "email":
-		q = `SELECT count(*), min(at) FROM login_attempts WHERE email = ? AND at > ?`
-	case "addr":
-		q = `SELECT count(*), min(at) FROM login_attempts WHERE client_addr = ? AND at > ?`
-	default:
-		return 0, time.Time{}, fmt.Errorf("login failures by %q", by)
-	}
-	var n int
-	var oldest sql.NullString
-	if err := s.db.QueryRowContext(ctx, q, value, since.UTC().Format(time.RFC3339Nano)).Scan(&n, &oldest); err != nil {
-		return 0, time.Time{}, err
-	}
-	var t time.Time
-	if oldest.Valid {
-		t, _ = time.Parse(time.RFC3339Nano, oldest.String)
-	}
-	return n, t, nil
-}
-
-// AddLoginFailure implements auth.StaffStore. Failures older than a day, which no window
-// counts any more, are deleted at the same time.
-func (s *DB) AddLoginFailure(ctx context.Context, email, clientAddr string, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE at < ?`, at.Add(-24*time.Hour).UTC().Format(time.RFC3339Nano)); err != nil {
+		var id int64
+		err := tx.QueryRowContext(ctx, `UPDATE staff_users SET `+set+`, session_epoch = session_epoch + 1, updated_at = ? WHERE email = ? RETURNING id`,
+			val, status.FormatTimestamp(s.now()), auth.NormalizeStaffEmail(email)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return status.ErrNotFound
+		}
+		if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO login_attempts (email, client_addr, at) VALUES (?, ?, ?)`,
-			email, clientAddr, at.UTC().Format(time.RFC3339Nano))
+		_, err = tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE user_id = ?`, id)
 		return err
 	})
 }
 
-// ClearLoginFailures implements auth.StaffStore.
-func (s *DB) ClearLoginFailures(ctx context.Context, email string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE email = ?`, email)
+// CreateStaffSession stores a new staff session.
+func (s *DB) CreateStaffSession(ctx context.Context, ss auth.StaffSession) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO staff_sessions (id_hash, user_id, created_at, last_seen_at, client_addr, user_agent) VALUES (?, ?, ?, ?, ?, ?)`,
+		ss.Hash, ss.UserID, status.FormatTimestamp(ss.CreatedAt), status.FormatTimestamp(ss.LastSeenAt), ss.ClientAddr, ss.UserAgent)
 	return err
+}
+
+const staffSessionCols = `id_hash, user_id, created_at, last_seen_at, client_addr, user_agent`
+
+func scanStaffSession(row interface{ Scan(...any) error }) (auth.StaffSession, error) {
+	var ss auth.StaffSession
+	var created, seen string
+	if err := row.Scan(&ss.Hash, &ss.UserID, &created, &seen, &ss.ClientAddr, &ss.UserAgent); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return ss, status.ErrNotFound
+		}
+		return ss, err
+	}
+	ss.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+	ss.LastSeenAt, _ = time.Parse(time.RFC3339Nano, seen)
+	return ss, nil
+}
+
+// StaffSession returns the session with that id hash, or status.ErrNotFound.
+func (s *DB) StaffSession(ctx context.Context, hash []byte) (auth.StaffSession, error) {
+	return scanStaffSession(s.db.QueryRowContext(ctx, `SELECT `+staffSessionCols+` FROM staff_sessions WHERE id_hash = ?`, hash))
+}
+
+// TouchStaffSession records a request of the session at `at`.
+func (s *DB) TouchStaffSession(ctx context.Context, hash []byte, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?`, status.FormatTimestamp(at), hash)
+	return err
+}
+
+// DeleteStaffSession ends one session; ending one that does not exist is no error.
+func (s *DB) DeleteStaffSession(ctx context.Context, hash []byte) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM staff_sessions WHERE id_hash = ?`, hash)
+	return err
+}
+
+// StaffSessions returns the sessions of a user, newest first, expired ones included until
+// they are pruned.
+func (s *DB) StaffSessions(ctx context.Context, user int64) ([]auth.StaffSession, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+staffSessionCols+` FROM staff_sessions WHERE user_id = ? ORDER BY created_at DESC`, user)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []auth.StaffSession
+	for rows.Next() {
+		ss, err := scanStaffSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ss)
+	}
+	return out, rows.Err()
+}
+
+// RevokeStaffSessions ends every session of a user (every user's when user is 0) and
+// returns how many there were.
+func (s *DB) RevokeStaffSessions(ctx context.Context, user int64) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM staff_sessions WHERE ? = 0 OR user_id = ?`, user, user)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// ReserveLogin implements auth.StaffStore. The write transaction (BEGIN IMMEDIATE) makes
+// counting and recording one step across connections and processes. Attempts older than the
+// lookback, which no limit counts any more, are deleted at the same time.
+func (s *DB) ReserveLogin(ctx context.Context, email, clientAddr string, at, since time.Time, wait func(auth.LoginCounts) time.Duration) (int64, time.Duration, auth.LoginCounts, error) {
+	var id int64
+	var retry time.Duration
+	var c auth.LoginCounts
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		cut := since.UTC().Format(time.RFC3339Nano)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE at <= ?`, cut); err != nil {
+			return err
+		}
+		var pairLatest, addrLatest sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), max(at) FROM login_attempts WHERE email = ? AND client_addr = ? AND at > ?`,
+			email, clientAddr, cut).Scan(&c.Pair, &pairLatest); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), max(at) FROM login_attempts WHERE client_addr = ? AND at > ?`,
+			clientAddr, cut).Scan(&c.Addr, &addrLatest); err != nil {
+			return err
+		}
+		c.PairLatest, c.AddrLatest = parseNullTime(pairLatest), parseNullTime(addrLatest)
+		if retry = wait(c); retry > 0 {
+			return nil
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO login_attempts (email, client_addr, at) VALUES (?, ?, ?) RETURNING id`,
+			email, clientAddr, at.UTC().Format(time.RFC3339Nano)).Scan(&id)
+	})
+	return id, retry, c, err
+}
+
+func parseNullTime(v sql.NullString) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.RFC3339Nano, v.String)
+	return t
+}
+
+// LoginSucceeded implements auth.StaffStore. Attempts reserved after this one and still
+// running are kept, so that a burst cannot use one right password to reset its own count.
+func (s *DB) LoginSucceeded(ctx context.Context, id int64, email, clientAddr string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE email = ? AND client_addr = ? AND id <= ?`, email, clientAddr, id)
+	return err
+}
+
+// LoginAttempts returns how many login attempts of email (any address when clientAddr is
+// "") are recorded; for tests and the operator.
+func (s *DB) LoginAttempts(ctx context.Context, email, clientAddr string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM login_attempts WHERE email = ? AND (? = '' OR client_addr = ?)`, email, clientAddr, clientAddr).Scan(&n)
+	return n, err
 }
 
 // AddAudit appends an entry to the audit log; At is set from the store's clock when empty.

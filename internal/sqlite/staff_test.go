@@ -86,33 +86,41 @@ func TestStaffUsers(t *testing.T) {
 	})
 }
 
-func TestLoginFailures(t *testing.T) {
+func TestReserveLogin(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	t0 := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
-	for i := range 3 {
-		if err := db.AddLoginFailure(ctx, "a@example.com", "10.0.0.1", t0.Add(time.Duration(i)*time.Minute)); err != nil {
-			t.Fatal(err)
+	lookback := t0.Add(-24 * time.Hour)
+	var seen []auth.LoginCounts
+	record := func(c auth.LoginCounts) time.Duration { seen = append(seen, c); return 0 }
+	for i, addr := range []string{"10.0.0.1", "10.0.0.1", "10.0.0.2"} {
+		if _, retry, _, err := db.ReserveLogin(ctx, "a@example.com", addr, t0.Add(time.Duration(i)*time.Minute), lookback, record); err != nil || retry != 0 {
+			t.Fatalf("reserve %d: %v %v", i, retry, err)
 		}
 	}
-	n, oldest, err := db.LoginFailures(ctx, "email", "a@example.com", t0.Add(30*time.Second))
-	if err != nil || n != 2 || !oldest.Equal(t0.Add(time.Minute)) {
-		t.Fatalf("by email since t0+30s: n=%d oldest=%v err=%v, want 2 at t0+1m", n, oldest, err)
+	id, _, c, err := db.ReserveLogin(ctx, "a@example.com", "10.0.0.1", t0.Add(5*time.Minute), lookback, record)
+	if err != nil || c.Pair != 2 || c.Addr != 2 || !c.PairLatest.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("counts %+v, %v; want pair 2, addr 2, latest t0+1m", c, err)
 	}
-	if n, _, _ := db.LoginFailures(ctx, "addr", "10.0.0.1", t0.Add(-time.Hour)); n != 3 {
-		t.Fatalf("by addr: %d, want 3", n)
+	_, retry, _, err := db.ReserveLogin(ctx, "b@example.com", "10.0.0.1", t0, lookback, func(auth.LoginCounts) time.Duration { return time.Minute })
+	if err != nil || retry != time.Minute {
+		t.Fatalf("refused reservation: %v %v", retry, err)
 	}
-	if err := db.ClearLoginFailures(ctx, "a@example.com"); err != nil {
+	if n, _ := db.LoginAttempts(ctx, "b@example.com", ""); n != 0 {
+		t.Fatalf("a refused attempt was recorded: %d", n)
+	}
+	if err := db.LoginSucceeded(ctx, id, "a@example.com", "10.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
-	if n, _, _ := db.LoginFailures(ctx, "email", "a@example.com", t0.Add(-time.Hour)); n != 0 {
-		t.Fatalf("after clear: %d", n)
+	if n, _ := db.LoginAttempts(ctx, "a@example.com", ""); n != 1 {
+		t.Fatalf("after success from 10.0.0.1: %d attempts left, want the one from 10.0.0.2", n)
 	}
-	// A failure a day later sweeps the old rows away.
-	db.AddLoginFailure(ctx, "b@example.com", "10.0.0.2", t0.Add(-48*time.Hour))
-	db.AddLoginFailure(ctx, "c@example.com", "10.0.0.2", t0)
-	if n, _, _ := db.LoginFailures(ctx, "addr", "10.0.0.2", time.Time{}); n != 1 {
-		t.Fatalf("old failures kept: %d", n)
+	// Attempts older than the lookback are swept away by the next reservation.
+	if _, _, c, err := db.ReserveLogin(ctx, "a@example.com", "10.0.0.2", t0.Add(48*time.Hour), t0.Add(24*time.Hour), record); err != nil || c.Pair != 0 {
+		t.Fatalf("old attempts counted: %+v %v", c, err)
+	}
+	if n, _ := db.LoginAttempts(ctx, "a@example.com", ""); n != 1 {
+		t.Fatalf("old attempts kept: %d", n)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 )
 
 // maxCachedStmts bounds the statement cache; queries beyond it are prepared per use.
@@ -20,8 +21,10 @@ func (s *DB) prepared(ctx context.Context, query string) *sql.Stmt {
 	s.stmts.mu.Lock()
 	defer s.stmts.mu.Unlock()
 	if st, ok := s.stmts.stmts[query]; ok {
+		s.cacheStats.stmtHits.Add(1)
 		return st
 	}
+	s.cacheStats.stmtMisses.Add(1)
 	if len(s.stmts.stmts) >= maxCachedStmts {
 		return nil
 	}
@@ -85,4 +88,24 @@ func (c cachedDB) QueryRowContext(ctx context.Context, query string, args ...any
 		return st.QueryRowContext(ctx, args...)
 	}
 	return c.db.db.QueryRowContext(ctx, query, args...)
+}
+
+// CacheStats counts the lookups of the store's in-memory caches since Open.
+type CacheStats struct {
+	// CallbackURLHits and CallbackURLMisses count reads of accounts' callback URLs by order
+	// writes.
+	CallbackURLHits, CallbackURLMisses uint64
+	// StmtHits and StmtMisses count lookups of prepared statements; a miss prepares the
+	// statement (or, past maxCachedStmts, runs it unprepared).
+	StmtHits, StmtMisses uint64
+}
+
+type cacheCounters struct {
+	callbackURLHits, callbackURLMisses, stmtHits, stmtMisses atomic.Uint64
+}
+
+// CacheStats returns the cache counters.
+func (s *DB) CacheStats() CacheStats {
+	c := &s.cacheStats
+	return CacheStats{c.callbackURLHits.Load(), c.callbackURLMisses.Load(), c.stmtHits.Load(), c.stmtMisses.Load()}
 }

@@ -59,12 +59,37 @@ func (s *DB) writer() {
 		s.stats.busy.Add(int64(time.Since(start)))
 		s.stats.batches.Add(1)
 		s.stats.writes.Add(int64(len(batch)))
+		s.stats.sizes[batchBucket(len(batch))].Add(1)
 	}
+}
+
+// BatchSizeBounds are the upper bounds of the batch size buckets that BatchSizes counts.
+var BatchSizeBounds = []float64{1, 2, 4, 8, 16, 32, maxBatch}
+
+func batchBucket(n int) int {
+	for i, b := range BatchSizeBounds {
+		if float64(n) <= b {
+			return i
+		}
+	}
+	return len(BatchSizeBounds) - 1
 }
 
 // writerStats count the writer's work since the database was opened.
 type writerStats struct {
 	batches, writes, busy atomic.Int64
+	// sizes counts batches per BatchSizeBounds bucket (not cumulative).
+	sizes [7]atomic.Int64
+}
+
+// BatchSizes returns how many batches held at most BatchSizeBounds[i] writes and more than
+// the bound before it, one count per bound.
+func (s *DB) BatchSizes() []uint64 {
+	out := make([]uint64, len(BatchSizeBounds))
+	for i := range out {
+		out[i] = uint64(s.stats.sizes[i].Load())
+	}
+	return out
 }
 
 // WriterStats reports the group commit: transactions committed, writes they held, and the

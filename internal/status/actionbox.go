@@ -1,9 +1,5 @@
 package status
 
-import (
-	"time"
-)
-
 // ActionBox is what the shopper can do or expect next for a tracking.
 type ActionBox struct {
 	Type               string         `json:"type"`
@@ -27,7 +23,7 @@ type ActionRaw struct {
 	LatestTime   *string `json:"latest_time"`
 }
 
-func actionBox(o *Order, t *Tracking, vis []Checkpoint, cur Code, it InfoTracking, opt InfoOptions) *ActionBox {
+func actionBox(o *Order, t *Tracking, vis []Checkpoint, cur Code, it InfoTracking, ps *ParcelSummary, opt InfoOptions) *ActionBox {
 	T := func(key string, vars ...string) string { return opt.T(opt.Lang, key, vars...) }
 	shopper := opt.Access.AtLeast(AccessShopper)
 	switch {
@@ -44,9 +40,8 @@ func actionBox(o *Order, t *Tracking, vis []Checkpoint, cur Code, it InfoTrackin
 		}
 		if pl.HoldUntil != "" {
 			b.Raw.LatestDate = strp(pl.HoldUntil)
-			if d, err := time.Parse(DateLayout, pl.HoldUntil); err == nil {
-				b.LabelCaption = T("promise.collect_by", "date", opt.FormatDate(opt.Lang, d))
-			}
+			// The summary's words: "Collect by …", or that the collection period has ended.
+			b.LabelCaption = ps.Promise.Text
 		}
 		if len(vis) > 0 {
 			b.Raw.EarliestDate = strp(vis[0].EventTimestamp[:10])
@@ -71,16 +66,8 @@ func actionBox(o *Order, t *Tracking, vis []Checkpoint, cur Code, it InfoTrackin
 	if raw == nil {
 		return nil
 	}
-	b := &ActionBox{Type: "prediction", Raw: raw, OpeningHours: []OpeningHours{}}
-	if d, err := time.Parse(DateLayout, deref(raw.EarliestDate)); err == nil {
-		if raw.LatestDate != nil && *raw.LatestDate != *raw.EarliestDate {
-			l, _ := time.Parse(DateLayout, *raw.LatestDate)
-			b.Label = T("promise.expected_between", "start", opt.FormatDate(opt.Lang, d), "end", opt.FormatDate(opt.Lang, l))
-		} else {
-			b.Label = T("promise.expected_on", "date", opt.FormatDate(opt.Lang, d))
-		}
-	}
-	return b
+	// The label is the parcel's promise as the summary words it: a passed window is a delay.
+	return &ActionBox{Type: "prediction", Raw: raw, OpeningHours: []OpeningHours{}, Label: ps.Promise.Text}
 }
 
 // prediction is the expected delivery window: the newest carrier estimate, else the announced
@@ -110,11 +97,4 @@ func firstPtr(a, b *string) *string {
 		return a
 	}
 	return b
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -20,6 +20,10 @@ type Info struct {
 	Workflow      string     `json:"workflow"`
 	COD           [][]string `json:"cod"`
 	Language      string     `json:"language"`
+	// Summary is what every surface says about the order (DESIGN §9), with absolute dates.
+	Summary SummaryDocument `json:"summary"`
+
+	sum *Summary
 }
 
 // CourierInfo names the carriers of a tracking.
@@ -113,6 +117,8 @@ type InfoOptions struct {
 	LiveRefresh func(courier string) bool
 	// FormatDate renders a date for labels in the document's language.
 	FormatDate func(lang string, t time.Time) string
+	// Shop is the account's support contact for next steps; nil leaves it out.
+	Shop *Contact
 }
 
 func strp(s string) *string {
@@ -130,14 +136,18 @@ func BuildInfo(o *Order, opt InfoOptions) *Info {
 	if opt.FormatDate == nil {
 		opt.FormatDate = func(_ string, t time.Time) string { return t.Format(DateLayout) }
 	}
+	sum := Summarize(o, SummaryOptions{Access: opt.Access, Lang: opt.Lang, Now: opt.Now, T: opt.T, FormatDate: opt.FormatDate,
+		Shop: opt.Shop, OnlyTracking: opt.OnlyTracking})
 	info := &Info{
+		sum:                    sum,
+		Summary:                sum.Document(),
 		OrderNumber:            o.OrderNumber,
 		ClientKey:              o.ClientKey,
 		OrderDate:              strp(o.OrderDate),
 		DestinationCountryISO3: o.DestinationCountryISO3,
 		Access:                 opt.Access,
 		Account:                o.Account,
-		IsCancelled:            o.CancelledDate != "" || o.OrderStatus == "cancelled",
+		IsCancelled:            sum.Cancelled,
 		CancelledDate:          strp(o.CancelledDate),
 		Workflow:               o.Workflow,
 		COD:                    [][]string{},
@@ -153,10 +163,14 @@ func BuildInfo(o *Order, opt InfoOptions) *Info {
 		if opt.OnlyTracking != "" && t.ID != opt.OnlyTracking {
 			continue
 		}
-		info.Trackings = append(info.Trackings, buildTracking(o, t, info, opt))
+		info.Trackings = append(info.Trackings, buildTracking(o, t, &sum.Parcels[len(info.Trackings)], opt))
 	}
 	return info
 }
+
+// Story is the summary the document was derived from, with the relative wording ("today")
+// that the document itself never carries; surfaces that render for a reader map it.
+func (i *Info) Story() *Summary { return i.sum }
 
 // visible returns the checkpoints a shopper may see, newest first.
 func visible(cps []Checkpoint) []Checkpoint {
@@ -169,12 +183,9 @@ func visible(cps []Checkpoint) []Checkpoint {
 	return out
 }
 
-func buildTracking(o *Order, t *Tracking, info *Info, opt InfoOptions) InfoTracking {
+func buildTracking(o *Order, t *Tracking, ps *ParcelSummary, opt InfoOptions) InfoTracking {
 	vis := visible(t.Checkpoints)
-	tz := t.Timezone
-	if tz == "" {
-		tz = o.Timezone
-	}
+	tz := zoneName(t.Timezone, o.Timezone)
 	it := InfoTracking{
 		TrackingID:     t.ID,
 		TrackingNumber: t.TrackingNumber,
@@ -198,14 +209,8 @@ func buildTracking(o *Order, t *Tracking, info *Info, opt InfoOptions) InfoTrack
 	shown := shownCheckpoints(t, vis, opt.Access)
 	for _, c := range shown {
 		code, _ := LookupCode(c.StatusCode)
-		courier := c.Courier
-		if courier == "" {
-			courier = t.Courier
-		}
-		ctz := c.Timezone
-		if ctz == "" {
-			ctz = tz
-		}
+		courier := firstNonEmpty(c.Courier, t.Courier)
+		ctz := zoneName(c.Timezone, tz)
 		it.Checkpoints = append(it.Checkpoints, InfoCheckpoint{
 			Step: code.Step, Courier: courier, StatusCode: c.StatusCode, EventTimestamp: c.EventTimestamp,
 			StatusText: statusText(opt, c.StatusCode), StatusDetails: c.StatusDetails, IsHidden: c.IsHidden,
@@ -234,7 +239,7 @@ func buildTracking(o *Order, t *Tracking, info *Info, opt InfoOptions) InfoTrack
 	it.IsException = cur.Lifecycle == Exception || cur.Lifecycle == FailedAttempt
 	it.ReportingInfo = reporting(o, t, vis, cur, it, opt.Now)
 	it.IsDelayed = it.ReportingInfo.IsDelayed
-	it.ActionBox = actionBox(o, t, vis, cur, it, opt)
+	it.ActionBox = actionBox(o, t, vis, cur, it, ps, opt)
 	return it
 }
 
@@ -248,7 +253,7 @@ func CurrentCode(o *Order, t *Tracking) Code {
 			}
 		}
 	}
-	if o.CancelledDate != "" || o.OrderStatus == "cancelled" {
+	if o.Cancelled() {
 		c, _ := LookupCode("Cancelled")
 		return c
 	}

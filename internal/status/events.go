@@ -40,6 +40,9 @@ func (ev EventInput) Checkpoint() Checkpoint {
 
 // DecodeEvents parses one event or {"events":[…]} and validates each, reporting all problems.
 func DecodeEvents(body []byte) ([]EventInput, error) {
+	if verr := CheckJSONHygiene(body); verr != nil {
+		return nil, verr
+	}
 	m, verr := parseObject(body)
 	if verr != nil {
 		return nil, verr
@@ -63,6 +66,9 @@ func DecodeEvents(body []byte) ([]EventInput, error) {
 		decodeStrict(body, reflect.ValueOf(&ev).Elem(), "", e)
 		evs = []EventInput{ev}
 	}
+	// A wrongly typed value decodes as empty: the rule problems that follow from that are
+	// dropped, so that the client reads "Must be a string.", not "required".
+	nDecode := len(e.Problems)
 	for i := range evs {
 		ev := &evs[i]
 		p := ""
@@ -79,6 +85,30 @@ func DecodeEvents(body []byte) ([]EventInput, error) {
 		c := ev.Checkpoint()
 		ValidateCheckpoint(&c, strings.TrimSuffix(p, "."), e)
 		ev.EventTimestamp, ev.Timezone = c.EventTimestamp, c.Timezone
+	}
+	if nDecode > 0 {
+		bad := map[string]bool{}
+		for _, pr := range e.Problems[:nDecode] {
+			bad[pr.Attr] = true
+			if i := strings.LastIndexByte(pr.Attr, '.'); i >= 0 {
+				switch pr.Attr[i+1:] {
+				case "courier", "tracking_number", "account", "order_number":
+					bad[pr.Attr[:i+1]+"tracking"] = true
+				}
+			} else {
+				switch pr.Attr {
+				case "courier", "tracking_number", "account", "order_number":
+					bad["tracking"] = true
+				}
+			}
+		}
+		kept := e.Problems[:nDecode]
+		for _, pr := range e.Problems[nDecode:] {
+			if !bad[pr.Attr] {
+				kept = append(kept, pr)
+			}
+		}
+		e.Problems = kept
 	}
 	if err := e.Err(); err != nil {
 		return nil, err

@@ -34,7 +34,15 @@ func (in *Ingest) Save(ctx context.Context, acct Account, body []byte, createOnl
 	}
 	id := p.Identity()
 	if id.ExternalOrderID == "" && id.OrderNumber == "" {
-		return nil, false, Invalid("order_number", "This field is required.")
+		// An order_number of the wrong type is "must be a string", not "required".
+		e := p.decodeErr()
+		if e == nil {
+			e = &ValidationError{}
+		}
+		if !slices.ContainsFunc(e.Problems, func(p Problem) bool { return p.Attr == "order_number" || p.Attr == "external_order_id" }) {
+			e.Add("required", "order_number", "This field is required.")
+		}
+		return nil, false, e
 	}
 	return in.Store.SaveOrder(ctx, acct.ID, id, createOnly, func(existing *Order) (*Order, error) {
 		o, err := p.Merge(existing, acct.ID, in.Now())

@@ -128,7 +128,16 @@ func ParseInfoRequest(q url.Values) (InfoRequest, error) {
 		e.Add("invalid", "lookup", "Several lookups given (%s). %s", strings.Join(names, ", "), LookupCombinations)
 	default:
 		p := primaries[0]
-		l := Lookup{Kind: p.kind, Value: p.val, Account: account, ClientKey: get("client_key")}
+		// client is the documented alias of client_key (002_…); the signature covers it as
+		// client_key.
+		clientKey := get("client_key")
+		if alias := get("client"); alias != "" {
+			if clientKey != "" && clientKey != alias {
+				e.Add("invalid", "client", "client and client_key name different clients; send one of them.")
+			}
+			clientKey = alias
+		}
+		l := Lookup{Kind: p.kind, Value: p.val, Account: account, ClientKey: clientKey}
 		switch p.kind {
 		case ByTrackingNumber:
 			l.Courier = strings.ToLower(get("courier"))

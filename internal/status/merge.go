@@ -38,12 +38,24 @@ func (p *OrderPayload) Identity() Identity {
 		OrderNumber: strings.TrimSpace(p.Order.OrderNumber), ClientKey: strings.TrimSpace(p.Order.ClientKey)}
 }
 
+// decodeErr returns the unknown fields and wrongly typed values of the payload, or nil.
+func (p *OrderPayload) decodeErr() *ValidationError {
+	if len(p.decodeProblems) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: append([]Problem(nil), p.decodeProblems...)}
+}
+
 // Has reports whether the client sent key at the top level.
 func (p *OrderPayload) Has(key string) bool { return p.present[key] }
 
-// DecodeOrder parses an ingest body. Only a body that is not a JSON object is an error here;
-// unknown fields and wrongly typed values are reported by Merge with the other problems.
+// DecodeOrder parses an ingest body. A body that is not a JSON object, and one that fails
+// CheckJSONHygiene, is an error here; unknown fields and wrongly typed values are reported by
+// Merge with the other problems.
 func DecodeOrder(body []byte) (*OrderPayload, error) {
+	if verr := CheckJSONHygiene(body); verr != nil {
+		return nil, verr
+	}
 	p := &OrderPayload{}
 	// Fast path: one strict pass of encoding/json, then the sent keys read off the bytes.
 	dec := json.NewDecoder(bytes.NewReader(body))

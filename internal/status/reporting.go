@@ -61,13 +61,7 @@ func deadline(it InfoTracking) (time.Time, bool) {
 	if d == nil {
 		return time.Time{}, false
 	}
-	loc := time.UTC
-	if it.Timezone != "" {
-		if l, err := Location(it.Timezone); err == nil {
-			loc = l
-		}
-	}
-	day, err := time.ParseInLocation(DateLayout, *d, loc)
+	day, err := time.ParseInLocation(DateLayout, *d, Zone(it.Timezone))
 	if err != nil {
 		return time.Time{}, false
 	}

@@ -43,6 +43,10 @@ type PageRequest struct {
 	After    *Cursor
 	Before   *Cursor
 	Limit    int
+	// CustomerNumber and RecipientEmail, when set, keep only one customer's orders (the
+	// email compares trimmed and case-insensitively).
+	CustomerNumber string
+	RecipientEmail string
 }
 
 // Cursor is a position in an ordering: the sort value and the row sequence number.

@@ -134,8 +134,8 @@ func validateTracking(t *Tracking, p string, e *ValidationError) {
 			e.Add("invalid", ap+".quantity", "Ensure this value is greater than or equal to 0.")
 		}
 		checkCountry(&a.OriginCountryISO3, ap+".origin_country_iso3", e)
-		if a.ArticleImageURL != "" && !strings.HasPrefix(a.ArticleImageURL, "/") {
-			checkURL(a.ArticleImageURL, ap+".article_image_url", e)
+		if a.ArticleImageURL != "" && !ValidImageURL(a.ArticleImageURL) {
+			e.Add("invalid", ap+".article_image_url", "Use a path on this site (/images/x.png) or an absolute https:// URL.")
 		}
 		checkURL(a.ArticleStoreURL, ap+".article_store_url", e)
 	}
@@ -251,6 +251,24 @@ func checkURL(v, attr string, e *ValidationError) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		e.Add("invalid", attr, "Enter a valid http or https URL.")
 	}
+}
+
+// ValidImageURL reports whether an image URL is either a path on this site ("/x.png", never
+// "//host/x.png") or an absolute https URL with a host. It parses the URL rather than
+// looking at prefixes, and refuses backslashes and control characters, which browsers drop
+// or turn into slashes.
+func ValidImageURL(v string) bool {
+	if strings.ContainsAny(v, "\\") || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return false
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.User != nil {
+		return false
+	}
+	if u.Scheme == "" {
+		return u.Host == "" && strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") && u.Opaque == ""
+	}
+	return u.Scheme == "https" && u.Host != "" && u.Hostname() != ""
 }
 
 func checkTimestamp(v *string, attr string, e *ValidationError) {

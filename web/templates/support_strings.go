@@ -32,8 +32,8 @@ var supportStrings = map[string]string{
 	"support.login.submit":            "Log in",
 	"support.login.bad":               "The email or the password is not right, or the user is disabled.",
 	"support.login.missing":           "Enter your email and password.",
-	"support.login.throttled":         "Too many failed logins. Try again in {minutes} minutes, at {time}.",
-	"support.login.expired":           "Your session ended after 8 hours without activity. Please log in again.",
+	"support.login.throttled":         "Too many failed logins. Try again at {time}.",
+	"support.login.expired":           "Your session ended after 8 hours without activity or 12 hours after login. Please log in again.",
 	"support.throttled.title":         "Too many attempts",
 	"support.notfound.title":          "Not found",
 	"support.notfound.text":           "There is no such order, or it belongs to an account you cannot see.",
@@ -125,6 +125,8 @@ var supportStrings = map[string]string{
 	"support.audit.action.view":   "Order view",
 	"support.audit.action.login":  "Login",
 	"support.audit.action.logout": "Logout",
+
+	"support.audit.action.lockout": "Login lockout",
 
 	"support.field.id":                       "Reference id",
 	"support.field.account":                  "Account",

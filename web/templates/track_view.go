@@ -5,11 +5,19 @@ type TrackView struct {
 	Page
 	OrderNumber string
 	Access      string // public, shopper, full
-	Headline    string
-	Counts      string // "2 of 3 parcels delivered", "" for one parcel
-	Banners     []Banner
-	Parcels     []ParcelView
-	COD         string // "EUR 49.90" to pay on delivery, shopper level only
+	// Headline is the order's state ("1 of 3 delivered · 1 arriving today"); shown only for
+	// several parcels, since one parcel's card says it.
+	Headline string
+	Tone     string
+	// Banner is the one page-wide message; nil when there is none.
+	Banner *Banner
+	// Cancellation is shown for a cancelled order; nil otherwise.
+	Cancellation *CancellationView
+	// AddressLabel and AddressLines are the address every parcel shares, shown once.
+	AddressLabel string
+	AddressLines []string
+	Parcels      []ParcelView
+	COD          string // "EUR 49.90" to pay on delivery, shopper level only
 	// Unlock is the verification form shown at public level; nil otherwise.
 	Unlock *UnlockForm
 	// Lookup are the hidden fields that resubmit the page's lookup from its forms.
@@ -20,6 +28,36 @@ type TrackView struct {
 
 // Hidden is a hidden form field.
 type Hidden struct{ Name, Value string }
+
+// CancellationView says when and why an order was cancelled and what happens next.
+type CancellationView struct {
+	Text   string // "Cancelled on Tue 13 Jan"
+	Reason string // "Reason: inventory"
+	Next   *NextView
+}
+
+// NextView is what happens next and whom to contact.
+type NextView struct {
+	Heading   string
+	Text      string
+	NoteLabel string
+	Note      string // the shop's note
+	// Contact, when set, names whom to contact and how.
+	Contact *ContactView
+	// LinkURL does the next step (reroute, live tracking); LinkText says what it does.
+	LinkURL  string
+	LinkText string
+}
+
+// ContactView is a courier's or shop's contact.
+type ContactView struct {
+	Heading string // "Contact Northwind Outfitters"
+	Email   string
+	Phone   string
+	URL     string
+	URLText string
+	Kind    string // courier or shop
+}
 
 // Banner is a page-wide message: delayed, exception, return, cancelled.
 type Banner struct {
@@ -37,6 +75,7 @@ type ParcelView struct {
 	Icon           string
 	Tone           string
 	Steps          []StepView
+	Next           *NextView
 	Action         *ActionView
 	Events         []EventView // the newest three
 	MoreEvents     []EventView // the rest, behind <details>
@@ -45,6 +84,7 @@ type ParcelView struct {
 	TrackingNumber string
 	TrackingURL    string
 	RerouteURL     string
+	AddressLabel   string // "Delivery address", or "Sent from" for a return
 	AddressLines   []string
 	Articles       []ArticleView
 	PODDate        string
@@ -54,12 +94,15 @@ type ParcelView struct {
 // StepView is one step of the progress bar.
 type StepView struct {
 	Label string
-	State string // done, current, todo
+	State string // done, current, problem, todo
+	// Current marks the step the parcel stands at (aria-current); a complete journey's last
+	// step is current and done.
+	Current bool
 	// StateText says the state in words for screen readers and colour-blind readers.
 	StateText string
 }
 
-// ActionView is the action box of a parcel.
+// ActionView is the pickup point of a parcel or its delivery feedback form.
 type ActionView struct {
 	Type     string
 	Title    string
