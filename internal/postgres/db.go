@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/callback"
+	"github.com/orderstatus/orderstatus/internal/housekeeping"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -36,10 +38,11 @@ const migrateLock int64 = 0x6f72646572737431 // "orderst1"
 
 // The store interfaces DB implements.
 var (
-	_ status.Store    = (*DB)(nil)
-	_ auth.LimitStore = (*DB)(nil)
-	_ auth.StaffStore = (*DB)(nil)
-	_ callback.Store  = (*DB)(nil)
+	_ status.Store       = (*DB)(nil)
+	_ auth.LimitStore    = (*DB)(nil)
+	_ auth.StaffStore    = (*DB)(nil)
+	_ callback.Store     = (*DB)(nil)
+	_ housekeeping.Store = (*DB)(nil)
 )
 
 // DB is the store. It is safe for concurrent use, also by several processes on one database.
@@ -48,11 +51,33 @@ type DB struct {
 	now  func() time.Time
 	// channel is the LISTEN/NOTIFY channel of this database and schema (notify.go).
 	channel string
+	// key seals the secrets kept in the database (secrets.go).
+	key *auth.MasterKey
 }
+
+// Options are how a database is opened.
+type Options struct {
+	// MasterKey is the key that encrypts the secrets kept in the database (32 bytes, see
+	// auth.ParseMasterKey), the same way internal/sqlite seals them. It is required: unlike an
+	// SQLite file, a PostgreSQL database has no place beside it for a key file.
+	MasterKey []byte
+}
+
+// ErrNoMasterKey: Open was given no master key.
+var ErrNoMasterKey = errors.New("postgres: a master key is required (ORDERSTATUS_MASTER_KEY or a key file)")
 
 // Open connects to the database named by dsn (a postgres:// URL or key=value string that
 // pgx accepts, pool settings such as pool_max_conns included) and applies pending migrations.
-func Open(ctx context.Context, dsn string) (*DB, error) {
+// Secrets still stored in plaintext are sealed with the master key on the first open; a
+// master key that does not open the database's secrets is auth.ErrWrongMasterKey.
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	if opt.MasterKey == nil {
+		return nil, ErrNoMasterKey
+	}
+	key, err := auth.NewMasterKey(opt.MasterKey)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -61,10 +86,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &DB{pool: pool, now: time.Now}
+	s := &DB{pool: pool, now: time.Now, key: key}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: migrate: %w", err)
+	}
+	if err := s.sealSecrets(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	var schema string
 	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
@@ -185,14 +214,24 @@ func uniqueViolation(err error) string {
 	return ""
 }
 
-// Setting returns a stored setting, or nil when it is not set.
+// foreignKeyViolation reports whether err is a failed foreign key constraint.
+func foreignKeyViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}
+
+// Setting returns a stored setting, or nil when it is not set. Settings are stored
+// encrypted with the master key.
 func (s *DB) Setting(ctx context.Context, key string) ([]byte, error) {
 	var v []byte
 	err := s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
-	return v, err
+	if err != nil {
+		return nil, err
+	}
+	return s.openSetting(key, v)
 }
 
 // SettingOrInit returns the setting key, storing init() first when it is not set yet.
@@ -203,9 +242,47 @@ func (s *DB) SettingOrInit(ctx context.Context, key string, init func() []byte) 
 	if err != nil || v != nil {
 		return v, err
 	}
-	if _, err := s.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, init()); err != nil {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, s.sealSetting(key, init())); err != nil {
 		return nil, err
 	}
-	err = s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
-	return v, err
+	var stored []byte
+	if err := s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&stored); err != nil {
+		return nil, err
+	}
+	return s.openSetting(key, stored)
+}
+
+// ErrMigrationsPending is returned by Ready when the database lacks migrations this binary
+// carries (another instance runs an older binary and this one has not migrated it).
+var ErrMigrationsPending = errors.New("database migrations pending")
+
+// Ready reports whether the database answers queries and has every migration of this binary
+// applied.
+func (s *DB) Ready(ctx context.Context) error {
+	rows, err := s.pool.Query(ctx, `SELECT name FROM migrations`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	applied := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		applied[n] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var missing []string
+	for _, n := range Migrations() {
+		if !applied[n] {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s", ErrMigrationsPending, strings.Join(missing, ", "))
+	}
+	return nil
 }

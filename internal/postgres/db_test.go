@@ -18,7 +18,9 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 	dbs := make([]*postgres.DB, instances)
 	var wg sync.WaitGroup
 	for i := range instances {
-		wg.Go(func() { dbs[i], errs[i] = postgres.Open(context.Background(), dsn) })
+		wg.Go(func() {
+			dbs[i], errs[i] = postgres.Open(context.Background(), dsn, postgres.Options{MasterKey: pgtest.MasterKey()})
+		})
 	}
 	wg.Wait()
 	for i, err := range errs {

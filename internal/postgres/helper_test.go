@@ -11,7 +11,7 @@ import (
 // openTest opens a store on a fresh schema with accounts 1001 and 1002.
 func openTest(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), pgtest.Schema(t, pgtest.DSN(t)))
+	db, err := Open(context.Background(), pgtest.Schema(t, pgtest.DSN(t)), Options{MasterKey: pgtest.MasterKey()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func instances(t *testing.T, n int) []*postgres.DB {
 	dsn := pgtest.Schema(t, pgtest.DSN(t))
 	out := make([]*postgres.DB, n)
 	for i := range out {
-		db, err := postgres.Open(context.Background(), dsn)
+		db, err := postgres.Open(context.Background(), dsn, postgres.Options{MasterKey: pgtest.MasterKey()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,7 +124,7 @@ func TestRateLimitsAcrossInstances(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 100 {
 		wg.Go(func() {
-			wait, err := dbs[i%3].TakeAttempts(ctx, limits, now)
+			wait, _, err := dbs[i%3].TakeAttempts(ctx, limits, now)
 			if err != nil {
 				t.Error(err)
 			}

@@ -146,9 +146,18 @@ func (s *DB) ListOrders(ctx context.Context, account int64, p status.PageRequest
 	}
 	q := `SELECT o.id FROM orders o WHERE o.account_id = $1`
 	args := []any{account}
+	if p.CustomerNumber != "" {
+		args = append(args, p.CustomerNumber)
+		q += fmt.Sprintf(` AND o.customer_number = $%d`, len(args))
+	}
+	if p.RecipientEmail != "" {
+		// The expression of the orders_by_email index.
+		args = append(args, status.NormalizeEmail(p.RecipientEmail))
+		q += fmt.Sprintf(` AND lower(o.recipient_email) = $%d AND o.recipient_email IS NOT NULL`, len(args))
+	}
 	if cur != nil {
 		// A row comparison, which the (account_id, column, seq) index serves as one range.
-		q += fmt.Sprintf(` AND (o.%s, o.seq) %s ($2, $3)`, col, cmp)
+		q += fmt.Sprintf(` AND (o.%s, o.seq) %s ($%d, $%d)`, col, cmp, len(args)+1, len(args)+2)
 		args = append(args, cur.Value, cur.Seq)
 	}
 	args = append(args, p.Limit)

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -15,12 +14,13 @@ import (
 // enqueueCallbacks writes the callback events of a change to o into the outbox, in the
 // caller's transaction, so that an event exists exactly when its change was committed.
 func enqueueCallbacks(ctx context.Context, tx querier, o *status.Order, changes []callback.Change, target string, now time.Time) error {
-	// The payload is the order exactly as GET /v4/track/orders/{id}/ returns it after this change.
+	// The payload is the order exactly as GET /v4/track/orders/{id}/ returns it after this
+	// change, its derived state as of now.
 	saved, err := loadOrder(ctx, tx, `o.id = $1`, o.ID)
 	if err != nil {
 		return err
 	}
-	payload, err := json.Marshal(saved)
+	payload, err := callback.Body(saved, now)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (s *DB) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Durat
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		jobs = jobs[:0]
 		ts := status.FormatTimestamp(now)
-		rows, err := tx.Query(ctx, `SELECT c.id, c.event, c.url, c.payload, a.callback_secret, c.attempts, c.created_at, c.expires_at,
+		rows, err := tx.Query(ctx, `SELECT c.id, c.account_id, c.event, c.url, c.payload, a.callback_secret, c.attempts, c.created_at, c.expires_at,
 				COALESCE(c.claimed_at, ''), COALESCE(c.locked_until, '')
 			FROM callbacks c JOIN accounts a ON a.id = c.account_id
 			WHERE c.state = 'pending' AND c.next_attempt_at <= $1 AND (c.locked_until IS NULL OR c.locked_until <= $1)
@@ -65,8 +65,12 @@ func (s *DB) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Durat
 		var stales []stale
 		for rows.Next() {
 			var j callback.Job
-			var payload, created, expires, claimed, until string
-			if err := rows.Scan(&j.ID, &j.Event, &j.URL, &payload, &j.Secret, &j.Attempt, &created, &expires, &claimed, &until); err != nil {
+			var payload, created, expires, claimed, until, secret string
+			var account int64
+			if err := rows.Scan(&j.ID, &account, &j.Event, &j.URL, &payload, &secret, &j.Attempt, &created, &expires, &claimed, &until); err != nil {
+				return err
+			}
+			if j.Secret, err = s.key.Open(accountSecretContext("callback_secret", account), secret); err != nil {
 				return err
 			}
 			if until != "" {
@@ -227,4 +231,17 @@ func (s *DB) ClaimRefresh(ctx context.Context, trackingID string, now time.Time,
 		return false, err
 	}
 	return tag.RowsAffected() > 0, nil
+}
+
+// OutboxPending counts the callbacks not yet delivered nor given up, and returns when the
+// oldest of them was written (zero when none is pending).
+func (s *DB) OutboxPending(ctx context.Context) (int, time.Time, error) {
+	var n int
+	var oldest *string
+	err := s.pool.QueryRow(ctx, `SELECT count(*), min(created_at) FROM callbacks WHERE state = 'pending'`).Scan(&n, &oldest)
+	if err != nil || oldest == nil {
+		return n, time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, *oldest)
+	return n, t, err
 }

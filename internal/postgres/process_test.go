@@ -33,7 +33,7 @@ func TestWorkerProcess(t *testing.T) {
 	if dsn == "" {
 		t.Skip("runs only as a worker process of TestOutboxWorkerProcesses")
 	}
-	db, err := postgres.Open(context.Background(), dsn)
+	db, err := postgres.Open(context.Background(), dsn, postgres.Options{MasterKey: pgtest.MasterKey()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestWorkerProcess(t *testing.T) {
 func TestOutboxWorkerProcesses(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.Schema(t, pgtest.DSN(t))
-	db, err := postgres.Open(ctx, dsn)
+	db, err := postgres.Open(ctx, dsn, postgres.Options{MasterKey: pgtest.MasterKey()})
 	if err != nil {
 		t.Fatal(err)
 	}

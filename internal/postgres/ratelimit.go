@@ -16,10 +16,11 @@ import (
 // locked in key order, so two callers with overlapping keys cannot deadlock. Under the locks
 // no other caller can count, so a burst of N proofs across any number of instances takes at
 // most the limit.
-func (s *DB) TakeAttempts(ctx context.Context, limits []auth.Limit, now time.Time) (time.Duration, error) {
+func (s *DB) TakeAttempts(ctx context.Context, limits []auth.Limit, now time.Time) (time.Duration, string, error) {
 	var wait time.Duration
+	var refused string
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		wait = 0
+		wait, refused = 0, ""
 		rows, err := lockLimits(ctx, tx, limits, now)
 		if err != nil {
 			return err
@@ -30,6 +31,7 @@ func (s *DB) TakeAttempts(ctx context.Context, limits []auth.Limit, now time.Tim
 			counts[i] = n
 			if n >= l.Max {
 				wait = max(wait, reset.Sub(now), time.Second)
+				refused = l.Key
 			}
 		}
 		if wait > 0 {
@@ -48,7 +50,7 @@ func (s *DB) TakeAttempts(ctx context.Context, limits []auth.Limit, now time.Tim
 		}
 		return nil
 	})
-	return wait, err
+	return wait, refused, err
 }
 
 // ReturnAttempts implements auth.LimitStore: it gives back one attempt per key, in the same

@@ -141,56 +141,141 @@ func (s *DB) DisableStaffUser(ctx context.Context, email string) error {
 }
 
 func (s *DB) updateStaff(ctx context.Context, set string, val any, email string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE staff_users SET `+set+`, session_epoch = session_epoch + 1, updated_at = $2 WHERE email = $3`,
-		val, status.FormatTimestamp(s.now()), auth.NormalizeStaffEmail(email))
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 0 {
-		return status.ErrNotFound
-	}
-	return nil
-}
-
-// LoginFailures implements auth.StaffStore.
-func (s *DB) LoginFailures(ctx context.Context, by, value string, since time.Time) (int, time.Time, error) {
-	var q string
-	switch by {
-	case "email":
-		q = `SELECT count(*), min(at) FROM login_attempts WHERE email = $1 AND at > $2`
-	case "addr":
-		q = `SELECT count(*), min(at) FROM login_attempts WHERE client_addr = $1 AND at > $2`
-	default:
-		return 0, time.Time{}, fmt.Errorf("login failures by %q", by)
-	}
-	var n int
-	var oldest *time.Time
-	if err := s.pool.QueryRow(ctx, q, value, since).Scan(&n, &oldest); err != nil {
-		return 0, time.Time{}, err
-	}
-	var t time.Time
-	if oldest != nil {
-		t = oldest.UTC()
-	}
-	return n, t, nil
-}
-
-// AddLoginFailure implements auth.StaffStore. Failures older than a day, which no window
-// counts any more, are deleted at the same time.
-func (s *DB) AddLoginFailure(ctx context.Context, email, clientAddr string, at time.Time) error {
 	return s.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM login_attempts WHERE at < $1`, at.Add(-24*time.Hour)); err != nil {
+		var id int64
+		err := tx.QueryRow(ctx, `UPDATE staff_users SET `+set+`, session_epoch = session_epoch + 1, updated_at = $2 WHERE email = $3 RETURNING id`,
+			val, status.FormatTimestamp(s.now()), auth.NormalizeStaffEmail(email)).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return status.ErrNotFound
+		}
+		if err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO login_attempts (email, client_addr, at) VALUES ($1, $2, $3)`, email, clientAddr, at)
+		_, err = tx.Exec(ctx, `DELETE FROM staff_sessions WHERE user_id = $1`, id)
 		return err
 	})
 }
 
-// ClearLoginFailures implements auth.StaffStore.
-func (s *DB) ClearLoginFailures(ctx context.Context, email string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM login_attempts WHERE email = $1`, email)
+// CreateStaffSession stores a new staff session.
+func (s *DB) CreateStaffSession(ctx context.Context, ss auth.StaffSession) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO staff_sessions (id_hash, user_id, created_at, last_seen_at, client_addr, user_agent) VALUES ($1, $2, $3, $4, $5, $6)`,
+		ss.Hash, ss.UserID, status.FormatTimestamp(ss.CreatedAt), status.FormatTimestamp(ss.LastSeenAt), ss.ClientAddr, ss.UserAgent)
 	return err
+}
+
+const staffSessionCols = `id_hash, user_id, created_at, last_seen_at, client_addr, user_agent`
+
+func scanStaffSession(row pgx.Row) (auth.StaffSession, error) {
+	var ss auth.StaffSession
+	var created, seen string
+	if err := row.Scan(&ss.Hash, &ss.UserID, &created, &seen, &ss.ClientAddr, &ss.UserAgent); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ss, status.ErrNotFound
+		}
+		return ss, err
+	}
+	ss.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+	ss.LastSeenAt, _ = time.Parse(time.RFC3339Nano, seen)
+	return ss, nil
+}
+
+// StaffSession returns the session with that id hash, or status.ErrNotFound.
+func (s *DB) StaffSession(ctx context.Context, hash []byte) (auth.StaffSession, error) {
+	return scanStaffSession(s.pool.QueryRow(ctx, `SELECT `+staffSessionCols+` FROM staff_sessions WHERE id_hash = $1`, hash))
+}
+
+// TouchStaffSession records a request of the session at `at`.
+func (s *DB) TouchStaffSession(ctx context.Context, hash []byte, at time.Time) error {
+	_, err := s.pool.Exec(ctx, `UPDATE staff_sessions SET last_seen_at = $1 WHERE id_hash = $2`, status.FormatTimestamp(at), hash)
+	return err
+}
+
+// DeleteStaffSession ends one session; ending one that does not exist is no error.
+func (s *DB) DeleteStaffSession(ctx context.Context, hash []byte) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM staff_sessions WHERE id_hash = $1`, hash)
+	return err
+}
+
+// StaffSessions returns the sessions of a user, newest first, expired ones included until
+// they are pruned.
+func (s *DB) StaffSessions(ctx context.Context, user int64) ([]auth.StaffSession, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+staffSessionCols+` FROM staff_sessions WHERE user_id = $1 ORDER BY created_at DESC`, user)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []auth.StaffSession
+	for rows.Next() {
+		ss, err := scanStaffSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ss)
+	}
+	return out, rows.Err()
+}
+
+// RevokeStaffSessions ends every session of a user (every user's when user is 0) and
+// returns how many there were.
+func (s *DB) RevokeStaffSessions(ctx context.Context, user int64) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM staff_sessions WHERE $1 = 0 OR user_id = $1`, user)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// ReserveLogin implements auth.StaffStore. Both counts are of attempts from clientAddr, so a
+// transaction-scoped advisory lock on the address (and the schema) makes counting and
+// recording one step across connections and instances: reservations from one address queue
+// behind each other, others run in parallel. Attempts older than the lookback, which no
+// limit counts any more, are deleted at the same time.
+func (s *DB) ReserveLogin(ctx context.Context, email, clientAddr string, at, since time.Time, wait func(auth.LoginCounts) time.Duration) (int64, time.Duration, auth.LoginCounts, error) {
+	var id int64
+	var retry time.Duration
+	var c auth.LoginCounts
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		id, retry, c = 0, 0, auth.LoginCounts{}
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey("login", s.channel, clientAddr)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM login_attempts WHERE client_addr = $1 AND at <= $2`, clientAddr, since); err != nil {
+			return err
+		}
+		var pairLatest, addrLatest *time.Time
+		if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE email = $1), max(at) FILTER (WHERE email = $1), count(*), max(at)
+			FROM login_attempts WHERE client_addr = $2 AND at > $3`, email, clientAddr, since).
+			Scan(&c.Pair, &pairLatest, &c.Addr, &addrLatest); err != nil {
+			return err
+		}
+		if pairLatest != nil {
+			c.PairLatest = pairLatest.UTC()
+		}
+		if addrLatest != nil {
+			c.AddrLatest = addrLatest.UTC()
+		}
+		if retry = wait(c); retry > 0 {
+			return nil
+		}
+		return tx.QueryRow(ctx, `INSERT INTO login_attempts (email, client_addr, at) VALUES ($1, $2, $3) RETURNING id`,
+			email, clientAddr, at).Scan(&id)
+	})
+	return id, retry, c, err
+}
+
+// LoginSucceeded implements auth.StaffStore. Attempts reserved after this one and still
+// running are kept, so that a burst cannot use one right password to reset its own count.
+func (s *DB) LoginSucceeded(ctx context.Context, id int64, email, clientAddr string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM login_attempts WHERE email = $1 AND client_addr = $2 AND id <= $3`, email, clientAddr, id)
+	return err
+}
+
+// LoginAttempts returns how many login attempts of email (any address when clientAddr is
+// "") are recorded; for tests and the operator.
+func (s *DB) LoginAttempts(ctx context.Context, email, clientAddr string) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM login_attempts WHERE email = $1 AND ($2 = '' OR client_addr = $2)`, email, clientAddr).Scan(&n)
+	return n, err
 }
 
 // AddAudit appends an entry to the audit log; At is set from the store's clock when empty.

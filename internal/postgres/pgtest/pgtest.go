@@ -84,3 +84,9 @@ func Schema(t testing.TB, dsn string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// MasterKey is the master key test stores seal their secrets with: 32 fixed bytes, for tests
+// only.
+func MasterKey() []byte {
+	return []byte("orderstatus-test-master-key-0032")
+}
