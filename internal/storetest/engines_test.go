@@ -33,7 +33,7 @@ func TestSQLite(t *testing.T) {
 func TestPostgres(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	storetest.Run(t, func(t *testing.T) storetest.Store {
-		db, err := postgres.Open(context.Background(), pgtest.Schema(t, dsn))
+		db, err := postgres.Open(context.Background(), pgtest.Schema(t, dsn), postgres.Options{MasterKey: pgtest.MasterKey()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +53,57 @@ func (s sqliteStore) Votes(ctx context.Context, orderID string) ([]storetest.Vot
 	return out, err
 }
 
+func (s sqliteStore) RawValues(ctx context.Context, query string) ([]string, error) {
+	rows, err := s.SQL().QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for rows.Next() {
+		vals := make([][]byte, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		for _, v := range vals {
+			out = append(out, string(v))
+		}
+	}
+	return out, rows.Err()
+}
+
 type postgresStore struct{ *postgres.DB }
+
+func (s postgresStore) RawValues(ctx context.Context, query string) ([]string, error) {
+	rows, err := s.Pool().Query(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		vals := make([][]byte, len(rows.FieldDescriptions()))
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		for _, v := range vals {
+			out = append(out, string(v))
+		}
+	}
+	return out, rows.Err()
+}
 
 func (s postgresStore) Votes(ctx context.Context, orderID string) ([]storetest.Vote, error) {
 	fs, err := s.Feedback(ctx, orderID)
@@ -79,7 +129,7 @@ func BenchmarkIngest(b *testing.B) {
 	})
 	b.Run("postgres", func(b *testing.B) {
 		dsn := pgtest.DSN(b)
-		db, err := postgres.Open(context.Background(), pgtest.Schema(b, dsn+"&pool_max_conns=16"))
+		db, err := postgres.Open(context.Background(), pgtest.Schema(b, dsn+"&pool_max_conns=16"), postgres.Options{MasterKey: pgtest.MasterKey()})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -134,7 +184,7 @@ func BenchmarkLookup(b *testing.B) {
 	})
 	b.Run("postgres", func(b *testing.B) {
 		dsn := pgtest.DSN(b)
-		db, err := postgres.Open(context.Background(), pgtest.Schema(b, dsn+"&pool_max_conns=16"))
+		db, err := postgres.Open(context.Background(), pgtest.Schema(b, dsn+"&pool_max_conns=16"), postgres.Options{MasterKey: pgtest.MasterKey()})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -131,40 +131,40 @@ func testRateLimits(t *testing.T, open Open) {
 	big := auth.Limit{Key: "addr:10.0.0.1", Max: 10, Window: time.Hour}
 	both := []auth.Limit{big, small}
 	for i := range 2 {
-		if wait, err := s.TakeAttempts(ctx, both, t0.Add(time.Duration(i)*time.Minute)); err != nil || wait != 0 {
-			t.Fatalf("attempt %d: wait %s, %v", i+1, wait, err)
+		if wait, refused, err := s.TakeAttempts(ctx, both, t0.Add(time.Duration(i)*time.Minute)); err != nil || wait != 0 || refused != "" {
+			t.Fatalf("attempt %d: wait %s, refused %q, %v", i+1, wait, refused, err)
 		}
 	}
 	// The small budget is used up: nothing is taken, from the big one either, and the wait
-	// runs to the end of the small window.
-	wait, err := s.TakeAttempts(ctx, both, t0.Add(5*time.Minute))
-	if err != nil || wait != 10*time.Minute {
-		t.Fatalf("third attempt: wait %s, %v; want 10m", wait, err)
+	// runs to the end of the small window; the small one is named as the refusing key.
+	wait, refused, err := s.TakeAttempts(ctx, both, t0.Add(5*time.Minute))
+	if err != nil || wait != 10*time.Minute || refused != small.Key {
+		t.Fatalf("third attempt: wait %s, refused %q, %v; want 10m by %s", wait, refused, err, small.Key)
 	}
 	for i := range 8 {
-		if wait, _ := s.TakeAttempts(ctx, []auth.Limit{big}, t0.Add(6*time.Minute)); wait != 0 {
+		if wait, _, _ := s.TakeAttempts(ctx, []auth.Limit{big}, t0.Add(6*time.Minute)); wait != 0 {
 			t.Fatalf("big budget attempt %d refused: the refused attempt was counted", i+3)
 		}
 	}
-	if wait, _ := s.TakeAttempts(ctx, []auth.Limit{big}, t0.Add(6*time.Minute)); wait != 54*time.Minute {
-		t.Fatalf("big budget after 10: wait %s, want 54m", wait)
+	if wait, refused, _ := s.TakeAttempts(ctx, []auth.Limit{big}, t0.Add(6*time.Minute)); wait != 54*time.Minute || refused != big.Key {
+		t.Fatalf("big budget after 10: wait %s refused %q, want 54m by %s", wait, refused, big.Key)
 	}
 	// A matching proof gives its attempt back.
 	if err := s.ReturnAttempts(ctx, []auth.Limit{big}, t0.Add(7*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if wait, _ := s.TakeAttempts(ctx, []auth.Limit{big}, t0.Add(7*time.Minute)); wait != 0 {
+	if wait, _, _ := s.TakeAttempts(ctx, []auth.Limit{big}, t0.Add(7*time.Minute)); wait != 0 {
 		t.Fatalf("after a return: wait %s, want 0", wait)
 	}
 	// A new window starts empty.
-	if wait, err := s.TakeAttempts(ctx, both, t0.Add(61*time.Minute)); err != nil || wait != 0 {
+	if wait, _, err := s.TakeAttempts(ctx, both, t0.Add(61*time.Minute)); err != nil || wait != 0 {
 		t.Fatalf("next window: wait %s, %v", wait, err)
 	}
 	// Returning to a key without attempts is harmless.
 	if err := s.ReturnAttempts(ctx, []auth.Limit{{Key: "addr:nobody", Max: 1, Window: time.Hour}}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if wait, _ := s.TakeAttempts(ctx, []auth.Limit{{Key: "addr:nobody", Max: 1, Window: time.Hour}}, t0); wait != 0 {
+	if wait, _, _ := s.TakeAttempts(ctx, []auth.Limit{{Key: "addr:nobody", Max: 1, Window: time.Hour}}, t0); wait != 0 {
 		t.Fatalf("key without attempts refused")
 	}
 }
@@ -189,10 +189,13 @@ func testRateLimitAtomicity(t *testing.T, open Open) {
 			if i%2 == 1 {
 				slices.Reverse(limits)
 			}
-			wait, err := s.TakeAttempts(ctx, limits, now)
+			wait, refused, err := s.TakeAttempts(ctx, limits, now)
 			if err != nil {
 				t.Error(err)
 				return
+			}
+			if wait > 0 && refused != "order-day:o_atomic" {
+				t.Errorf("refused by %q, want the shared order-day key", refused)
 			}
 			if wait == 0 {
 				mu.Lock()

@@ -3,8 +3,10 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -82,37 +84,46 @@ func testLoginFailures(t *testing.T, open Open) {
 	ctx := context.Background()
 	s := open(t)
 	t0 := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	never := func(auth.LoginCounts) time.Duration { return 0 }
+	var ids []int64
 	for i := range 3 {
-		if err := s.AddLoginFailure(ctx, "a@example.com", "10.0.0.1", t0.Add(time.Duration(i)*time.Minute)); err != nil {
-			t.Fatal(err)
+		at := t0.Add(time.Duration(i) * time.Minute)
+		id, retry, c, err := s.ReserveLogin(ctx, "a@example.com", "10.0.0.1", at, at.Add(-auth.LoginLookback), never)
+		if err != nil || retry != 0 || id == 0 || c.Pair != i || c.Addr != i {
+			t.Fatalf("reservation %d: id %d retry %s counts %+v, %v; want counts of %d", i+1, id, retry, c, err, i)
 		}
+		ids = append(ids, id)
 	}
-	n, oldest, err := s.LoginFailures(ctx, "email", "a@example.com", t0.Add(30*time.Second))
-	if err != nil || n != 2 || !oldest.Equal(t0.Add(time.Minute)) {
-		t.Fatalf("by email since t0+30s: n=%d oldest=%v err=%v, want 2 at t0+1m", n, oldest, err)
+	// Counts and latest times, of the pair and of the address for any email.
+	at := t0.Add(3 * time.Minute)
+	var seen auth.LoginCounts
+	_, retry, _, err := s.ReserveLogin(ctx, "b@example.com", "10.0.0.1", at, at.Add(-auth.LoginLookback),
+		func(c auth.LoginCounts) time.Duration { seen = c; return 7 * time.Second })
+	if err != nil || retry != 7*time.Second {
+		t.Fatalf("refused reservation: retry %s, %v", retry, err)
 	}
-	if n, _, _ := s.LoginFailures(ctx, "addr", "10.0.0.1", t0.Add(-time.Hour)); n != 3 {
-		t.Fatalf("by addr: %d, want 3", n)
+	if seen.Pair != 0 || seen.Addr != 3 || !seen.AddrLatest.Equal(t0.Add(2*time.Minute)) || !seen.PairLatest.IsZero() {
+		t.Fatalf("counts %+v, want pair 0, addr 3 latest t0+2m", seen)
 	}
-	if n, oldest, err := s.LoginFailures(ctx, "email", "z@example.com", t0.Add(-time.Hour)); err != nil || n != 0 || !oldest.IsZero() {
-		t.Fatalf("no failures: %d %v %v", n, oldest, err)
+	if n, _ := s.LoginAttempts(ctx, "b@example.com", ""); n != 0 {
+		t.Fatalf("a refused reservation was recorded: %d", n)
 	}
-	if _, _, err := s.LoginFailures(ctx, "shoe", "x", t0); err == nil {
-		t.Error("unknown kind accepted")
+	// Attempts before `since` are not counted.
+	_, _, c, _ := s.ReserveLogin(ctx, "a@example.com", "10.0.0.1", at, t0.Add(30*time.Second), func(auth.LoginCounts) time.Duration { return time.Second })
+	if c.Pair != 2 || !c.PairLatest.Equal(t0.Add(2*time.Minute)) {
+		t.Fatalf("since t0+30s: %+v, want pair 2", c)
 	}
-	if err := s.ClearLoginFailures(ctx, "a@example.com"); err != nil {
+	// A success removes its own reservation and the earlier ones of the pair, not later ones.
+	if err := s.LoginSucceeded(ctx, ids[1], "a@example.com", "10.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
-	if n, _, _ := s.LoginFailures(ctx, "email", "a@example.com", t0.Add(-time.Hour)); n != 0 {
-		t.Fatalf("after clear: %d", n)
+	if n, _ := s.LoginAttempts(ctx, "a@example.com", "10.0.0.1"); n != 1 {
+		t.Fatalf("after success: %d attempts, want the later one", n)
 	}
-	// A failure a day later sweeps the old rows away.
-	s.AddLoginFailure(ctx, "b@example.com", "10.0.0.2", t0.Add(-48*time.Hour))
-	s.AddLoginFailure(ctx, "c@example.com", "10.0.0.2", t0)
-	if n, _, _ := s.LoginFailures(ctx, "addr", "10.0.0.2", time.Time{}); n != 1 {
-		t.Fatalf("old failures kept: %d", n)
+	if n, _ := s.PruneLoginAttempts(ctx, t0.Add(time.Hour)); n != 1 {
+		t.Fatalf("pruned %d, want 1", n)
 	}
-	// The login throttle of auth.Staff works on the store: five wrong passwords lock the email.
+	// The login throttle of auth.Staff works on the store: wrong passwords lock the pair.
 	// The lowest bcrypt cost: the throttle is under test here, not the hash.
 	hash, err := bcrypt.GenerateFromPassword([]byte("correct horse battery"), bcrypt.MinCost)
 	if err != nil {
@@ -122,18 +133,155 @@ func testLoginFailures(t *testing.T, open Open) {
 		t.Fatal(err)
 	}
 	staff := &auth.Staff{Store: s, Now: func() time.Time { return t0 }}
-	for i := range auth.LoginEmailFailures {
+	for i := range auth.LoginPairFailures {
 		if _, err := staff.Login(ctx, "d@example.com", "wrong password!", "10.0.0.3"); !errors.Is(err, auth.ErrBadLogin) {
 			t.Fatalf("wrong password %d: %v", i+1, err)
 		}
 	}
 	var lim *auth.LoginLimitError
 	if _, err := staff.Login(ctx, "d@example.com", "correct horse battery", "10.0.0.3"); !errors.As(err, &lim) {
-		t.Fatalf("after %d failures: %v, want a login limit", auth.LoginEmailFailures, err)
+		t.Fatalf("after %d failures: %v, want a login limit", auth.LoginPairFailures, err)
 	}
-	staff.Now = func() time.Time { return t0.Add(auth.LoginEmailWindow + time.Second) }
+	staff.Now = func() time.Time { return t0.Add(auth.LoginBaseDelay + time.Second) }
 	if u, err := staff.Login(ctx, "D@example.com", "correct horse battery", "10.0.0.3"); err != nil || u.Email != "d@example.com" {
-		t.Fatalf("after the window: %+v, %v", u, err)
+		t.Fatalf("after the delay: %+v, %v", u, err)
+	}
+	if n, _ := s.LoginAttempts(ctx, "d@example.com", "10.0.0.3"); n != 0 {
+		t.Fatalf("after a good login: %d attempts kept, want none", n)
+	}
+}
+
+// Parallel reservations from one address each see every earlier one: of many at once, only
+// the free number go ahead, on any number of connections.
+func testReserveLoginConcurrent(t *testing.T, open Open) {
+	ctx := context.Background()
+	s := open(t)
+	now := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	const callers = 40
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ahead := 0
+	for i := range callers {
+		wg.Go(func() {
+			_, retry, _, err := s.ReserveLogin(ctx, fmt.Sprintf("u%d@example.com", i%3), "10.0.9.9", now, now.Add(-auth.LoginLookback),
+				func(c auth.LoginCounts) time.Duration { return auth.LoginWait(c, now) })
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if retry == 0 {
+				mu.Lock()
+				ahead++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	// Three emails: each pair has LoginPairFailures free, the address LoginAddrFailures.
+	want := min(3*auth.LoginPairFailures, auth.LoginAddrFailures)
+	if ahead != want {
+		t.Errorf("%d of %d parallel reservations went ahead, want %d", ahead, callers, want)
+	}
+	n := 0
+	for i := range 3 {
+		k, err := s.LoginAttempts(ctx, fmt.Sprintf("u%d@example.com", i), "10.0.9.9")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += k
+	}
+	if n != want {
+		t.Errorf("%d attempts recorded, want %d", n, want)
+	}
+}
+
+// Staff sessions are kept by hash, touched, listed, and end on logout, a password change,
+// disabling the user, revocation and pruning.
+func testStaffSessions(t *testing.T, open Open) {
+	ctx := context.Background()
+	s, _ := setup(t, open)
+	t0 := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC).Round(time.Millisecond)
+	newUser := func(email string) auth.StaffUser {
+		u, err := s.CreateStaffUser(ctx, auth.StaffUser{Email: email, Role: auth.RoleAdmin, PasswordHash: []byte("h")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	newSession := func(u auth.StaffUser, at time.Time) auth.StaffSession {
+		ss, _ := auth.NewStaffSession(u.ID, at, "10.0.0.1", "test agent")
+		if err := s.CreateStaffSession(ctx, ss); err != nil {
+			t.Fatal(err)
+		}
+		return ss
+	}
+	gone := func(what string, ss auth.StaffSession) {
+		t.Helper()
+		if _, err := s.StaffSession(ctx, ss.Hash); !errors.Is(err, status.ErrNotFound) {
+			t.Errorf("%s: session still there (%v)", what, err)
+		}
+	}
+	a, b := newUser("a@example.com"), newUser("b@example.com")
+	s1 := newSession(a, t0)
+	got, err := s.StaffSession(ctx, s1.Hash)
+	if err != nil || got.UserID != a.ID || !got.CreatedAt.Equal(t0) || got.ClientAddr != "10.0.0.1" || got.UserAgent != "test agent" {
+		t.Fatalf("session: %+v, %v", got, err)
+	}
+	if err := s.TouchStaffSession(ctx, s1.Hash, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.StaffSession(ctx, s1.Hash); !got.LastSeenAt.Equal(t0.Add(time.Hour)) {
+		t.Errorf("touched: last seen %v", got.LastSeenAt)
+	}
+	s2 := newSession(a, t0.Add(time.Minute))
+	if list, err := s.StaffSessions(ctx, a.ID); err != nil || len(list) != 2 || !slices.Equal(list[0].Hash, s2.Hash) {
+		t.Errorf("sessions of a: %d, %v; want 2, newest first", len(list), err)
+	}
+	// Logout.
+	if err := s.DeleteStaffSession(ctx, s1.Hash); err != nil {
+		t.Fatal(err)
+	}
+	gone("logout", s1)
+	if err := s.DeleteStaffSession(ctx, s1.Hash); err != nil {
+		t.Errorf("second logout: %v", err)
+	}
+	// A password change ends the user's sessions, not another user's.
+	sb := newSession(b, t0)
+	if err := s.SetStaffPassword(ctx, "a@example.com", []byte("h2")); err != nil {
+		t.Fatal(err)
+	}
+	gone("password change", s2)
+	if _, err := s.StaffSession(ctx, sb.Hash); err != nil {
+		t.Errorf("another user's session ended: %v", err)
+	}
+	// Disabling.
+	if err := s.DisableStaffUser(ctx, "b@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	gone("disable", sb)
+	// Revocation of one user's, then of everyone's.
+	s3, s4 := newSession(a, t0), newSession(a, t0)
+	if n, err := s.RevokeStaffSessions(ctx, a.ID); err != nil || n != 2 {
+		t.Errorf("revoke a: %d, %v; want 2", n, err)
+	}
+	gone("revoke", s3)
+	gone("revoke", s4)
+	newSession(a, t0)
+	if n, err := s.RotateSessionKeys(ctx); err != nil || n != 1 {
+		t.Errorf("rotate session keys: %d, %v; want 1 session ended", n, err)
+	}
+	// Pruning: idle past the timeout, or older than the lifetime.
+	idle := newSession(a, t0)
+	old := newSession(a, t0.Add(-auth.StaffSessionLifetime+time.Hour))
+	s.TouchStaffSession(ctx, old.Hash, t0.Add(2*time.Hour))
+	live := newSession(a, t0.Add(2*time.Hour))
+	if n, err := s.PruneStaffSessions(ctx, t0.Add(auth.StaffIdleTimeout)); err != nil || n != 2 {
+		t.Errorf("pruned %d, %v; want the idle and the old one", n, err)
+	}
+	gone("prune idle", idle)
+	gone("prune old", old)
+	if _, err := s.StaffSession(ctx, live.Hash); err != nil {
+		t.Errorf("live session pruned: %v", err)
 	}
 }
 

@@ -12,23 +12,39 @@ import (
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/callback"
+	"github.com/orderstatus/orderstatus/internal/housekeeping"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
 // Store is everything the product calls on a store, as both engines offer it: the interface
 // the server and the command line can depend on instead of *sqlite.DB. Left out are what only
-// SQLite has (Backup, WriterStats, SQL; PostgreSQL has Ping and Listen instead) and Feedback,
-// whose row type each engine declares (Votes adapts it).
+// SQLite has (Backup, WriterStats, BatchSizes, CacheStats, SQL; PostgreSQL has Ping and
+// Listen instead) and Feedback, whose row type each engine declares (Votes adapts it).
 type Store interface {
 	status.Store
 	auth.LimitStore
 	auth.StaffStore
 	callback.Store
+	housekeeping.Store
 
 	SetClock(now func() time.Time)
+	Ready(ctx context.Context) error
 	AddToken(ctx context.Context, account int64, tokenHash []byte) error
+	CreateToken(ctx context.Context, t auth.APIToken) error
+	Tokens(ctx context.Context, account int64) ([]auth.APIToken, error)
+	RevokeToken(ctx context.Context, account int64, id string) error
 	Setting(ctx context.Context, key string) ([]byte, error)
 	SettingOrInit(ctx context.Context, key string, init func() []byte) ([]byte, error)
+	RotateSessionKeys(ctx context.Context) (staffSessions int, err error)
+
+	CreateStaffSession(ctx context.Context, ss auth.StaffSession) error
+	StaffSession(ctx context.Context, hash []byte) (auth.StaffSession, error)
+	TouchStaffSession(ctx context.Context, hash []byte, at time.Time) error
+	DeleteStaffSession(ctx context.Context, hash []byte) error
+	StaffSessions(ctx context.Context, user int64) ([]auth.StaffSession, error)
+	RevokeStaffSessions(ctx context.Context, user int64) (int, error)
+	LoginAttempts(ctx context.Context, email, clientAddr string) (int, error)
+	OutboxPending(ctx context.Context) (int, time.Time, error)
 
 	CreateStaffUser(ctx context.Context, u auth.StaffUser) (auth.StaffUser, error)
 	StaffUser(ctx context.Context, id int64) (auth.StaffUser, error)
@@ -49,6 +65,9 @@ type Store interface {
 	// Votes returns the feedback on an order, newest first. Each engine has its own
 	// Feedback type; the test that runs the suite adapts it.
 	Votes(ctx context.Context, orderID string) ([]Vote, error)
+	// RawValues runs a query without parameters, in SQL both engines accept, and returns
+	// every column of every row as stored (text or bytes), to check what is at rest.
+	RawValues(ctx context.Context, query string) ([]string, error)
 }
 
 // Vote is one shopper vote as the suite compares it.
@@ -93,6 +112,12 @@ func Run(t *testing.T, open Open) {
 		{"ClaimRefresh", testClaimRefresh},
 		{"StaffUsers", testStaffUsers},
 		{"LoginFailures", testLoginFailures},
+		{"ReserveLoginConcurrent", testReserveLoginConcurrent},
+		{"StaffSessions", testStaffSessions},
+		{"Tokens", testTokens},
+		{"ListOrdersByCustomer", testListOrdersByCustomer},
+		{"SealedSecrets", testSealedSecrets},
+		{"Housekeeping", testHousekeeping},
 		{"AuditEntries", testAuditEntries},
 		{"SearchOrders", testSearchOrders},
 		{"Feedback", testFeedback},
