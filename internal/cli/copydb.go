@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/postgres"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 )
@@ -31,7 +32,7 @@ type copyTable struct {
 // that nothing is left behind silently.
 var copyTables = []copyTable{
 	{name: "accounts", cols: []string{"id", "name", "signing_key", "previous_signing_key", "callback_secret", "settings", "created_at"}},
-	{name: "api_tokens", cols: []string{"hash", "account_id", "created_at"}},
+	{name: "api_tokens", cols: []string{"hash", "id", "account_id", "created_at", "expires_at", "last_used_at"}},
 	{name: "settings", cols: []string{"key", "value"}, conv: map[int]func(any) (any, error){1: toBytes}},
 	{name: "orders", cols: []string{"seq", "id", "account_id", "order_number", "client_key", "external_order_id", "external_reference",
 		"customer_number", "recipient_email", "order_date", "created_at", "updated_at", "version", "doc"}},
@@ -50,6 +51,7 @@ var copyTables = []copyTable{
 	{name: "staff_users", cols: []string{"id", "email", "role", "password_hash", "disabled", "session_epoch", "created_at", "updated_at"},
 		conv: map[int]func(any) (any, error){4: toBool}},
 	{name: "staff_user_accounts", cols: []string{"user_id", "account_id"}},
+	{name: "staff_sessions", cols: []string{"id_hash", "user_id", "created_at", "last_seen_at", "client_addr", "user_agent"}},
 	{name: "login_attempts", cols: []string{"id", "email", "client_addr", "at"}, conv: map[int]func(any) (any, error){3: toTime}},
 	{name: "audit_log", cols: []string{"id", "at", "user_id", "user_email", "action", "query", "order_id", "account_id"}},
 }
@@ -94,24 +96,34 @@ func toBool(v any) (any, error) {
 }
 
 // cmdCopyDB copies an SQLite database into an empty PostgreSQL database and verifies the
-// row counts of every table.
+// row counts of every table. The sealed secrets (signing keys, callback secrets, settings)
+// are copied as they are: the PostgreSQL store seals them the same way, so they open there
+// with the SQLite database's master key, which copy-db reads like every command does
+// (ORDERSTATUS_MASTER_KEY, --master-key-file, or the key file beside the database) and which
+// the servers on PostgreSQL must then be given.
 func cmdCopyDB(ctx context.Context, args []string, env Env) error {
 	fl := newFlagSet("copy-db", env)
 	from := fl.String("from", "", "SQLite database file to copy")
 	to := fl.String("to", "", "postgres:// URL of an empty database")
+	keyFile := fl.String("master-key-file", env.Getenv("ORDERSTATUS_MASTER_KEY_FILE"), "file with the SQLite database's master key (default: beside the database)")
 	if err := fl.Parse(args); err != nil || *from == "" || !strings.HasPrefix(*to, "postgres") || fl.NArg() > 0 {
-		fmt.Fprintln(env.Stderr, "usage: orderstatus copy-db --from PATH --to postgres://…")
+		fmt.Fprintln(env.Stderr, "usage: orderstatus copy-db --from PATH --to postgres://… [--master-key-file FILE]")
 		return errUsage
 	}
 	if _, err := os.Stat(*from); err != nil {
 		return err // sqlite.Open would create an empty database
 	}
-	src, err := sqlite.Open(ctx, *from)
+	key, err := copyDBKey(env.Getenv("ORDERSTATUS_MASTER_KEY"), *keyFile, *from)
+	if err != nil {
+		return err
+	}
+	// With the key given, opening never writes a new key file; a wrong key is refused.
+	src, err := sqlite.OpenWith(ctx, *from, sqlite.Options{MasterKey: key})
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := postgres.Open(ctx, *to)
+	dst, err := postgres.Open(ctx, *to, postgres.Options{MasterKey: key})
 	if err != nil {
 		return err
 	}
@@ -124,6 +136,27 @@ func cmdCopyDB(ctx context.Context, args []string, env Env) error {
 	b, _ := json.MarshalIndent(out, "", "  ")
 	fmt.Fprintln(env.Stdout, string(b))
 	return nil
+}
+
+// copyDBKey returns the master key of the SQLite database at path: ORDERSTATUS_MASTER_KEY
+// (env), else the key file, else the file beside the database. Unlike serve, copy-db never
+// makes a new key: without the source's key its sealed secrets cannot be opened.
+func copyDBKey(env, keyFile, path string) ([]byte, error) {
+	if env != "" {
+		k, err := auth.ParseMasterKey(env)
+		if err != nil {
+			return nil, fmt.Errorf("ORDERSTATUS_MASTER_KEY: %w", err)
+		}
+		return k, nil
+	}
+	if keyFile == "" {
+		keyFile = sqlite.KeyFileFor(path)
+	}
+	k, err := auth.ReadKeyFile(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("copy-db needs the master key of %s (ORDERSTATUS_MASTER_KEY or --master-key-file): %w", path, err)
+	}
+	return k, nil
 }
 
 // pgConn is what copyDB needs of a PostgreSQL pool.
@@ -159,6 +192,11 @@ func copyDB(ctx context.Context, src *sql.DB, dst pgConn) (map[string]int64, err
 	}
 	counts := map[string]int64{}
 	err = pgx.BeginFunc(ctx, dst, func(tx pgx.Tx) error {
+		// The empty database's master key check gives way to the source's, sealed with the
+		// same key (cmdCopyDB opened both with it).
+		if _, err := tx.Exec(ctx, `DELETE FROM settings WHERE key = 'master_key_check'`); err != nil {
+			return err
+		}
 		for _, tb := range copyTables {
 			copied, err := copyRows(ctx, conn, tx, tb)
 			if err != nil {

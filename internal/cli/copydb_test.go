@@ -70,13 +70,26 @@ func TestCopyDB(t *testing.T) {
 	if err := src.AddAudit(ctx, auth.AuditEntry{UserID: 1, UserEmail: demo.AdminEmail, Action: auth.AuditSearch, Query: "CP-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := src.AddLoginFailure(ctx, "x@example.com", "10.0.0.9", now); err != nil {
+	if _, _, _, err := src.ReserveLogin(ctx, "x@example.com", "10.0.0.9", now, now.Add(-auth.LoginLookback), func(auth.LoginCounts) time.Duration { return 0 }); err != nil {
+		t.Fatal(err)
+	}
+	// A console session and an expiring API token.
+	user, err := src.StaffUserByEmail(ctx, demo.AdminEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, _ := auth.NewStaffSession(user.ID, now, "10.0.0.9", "copy test")
+	if err := src.CreateStaffSession(ctx, session); err != nil {
+		t.Fatal(err)
+	}
+	tokenHash := []byte("0123456789abcdef0123456789abcdef")
+	if err := src.CreateToken(ctx, auth.APIToken{ID: auth.TokenID(tokenHash), Account: a.ID, Hash: tokenHash, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := src.AddFeedback(ctx, outboxOrders[0], "t_1", "delivery", "up", now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := src.TakeAttempts(ctx, []auth.Limit{{Key: "addr:10.0.0.9", Max: 3, Window: time.Hour}}, now); err != nil {
+	if _, _, err := src.TakeAttempts(ctx, []auth.Limit{{Key: "addr:10.0.0.9", Max: 3, Window: time.Hour}}, now); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := src.SettingOrInit(ctx, "session_key", func() []byte { return []byte{0, 1, 2, 255} }); err != nil {
@@ -95,7 +108,11 @@ func TestCopyDB(t *testing.T) {
 		t.Fatalf("copy-db printed %s (%v)", stdout, err)
 	}
 
-	dst, err := postgres.Open(ctx, pg)
+	key, err := auth.ReadKeyFile(sqlite.KeyFileFor(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst, err := postgres.Open(ctx, pg, postgres.Options{MasterKey: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,14 +178,23 @@ func TestCopyDB(t *testing.T) {
 	if v, _ := dst.Setting(ctx, "session_key"); string(v) != string([]byte{0, 1, 2, 255}) {
 		t.Errorf("setting copied as %v", v)
 	}
-	if n, _, _ := dst.LoginFailures(ctx, "addr", "10.0.0.9", now.Add(-time.Minute)); n != 1 {
-		t.Errorf("%d login failures copied, want 1", n)
+	if n, _ := dst.LoginAttempts(ctx, "x@example.com", "10.0.0.9"); n != 1 {
+		t.Errorf("%d login attempts copied, want 1", n)
+	}
+	if got, err := dst.StaffSession(ctx, session.Hash); err != nil || got.UserID != user.ID || !got.CreatedAt.Equal(session.CreatedAt.Truncate(time.Millisecond)) {
+		t.Errorf("staff session copied as %+v, %v", got, err)
+	}
+	wantTokens, _ := src.Tokens(ctx, a.ID)
+	gotTokens, _ := dst.Tokens(ctx, a.ID)
+	same("api tokens", wantTokens, gotTokens)
+	if got, err := dst.AccountByToken(ctx, tokenHash); err != nil || got.SigningKey != a.SigningKey || got.CallbackSecret != a.CallbackSecret {
+		t.Errorf("account by copied token: %+v, %v; want its secrets opened with the copied key", got, err)
 	}
 	lim := []auth.Limit{{Key: "addr:10.0.0.9", Max: 3, Window: time.Hour}}
 	for range 2 {
 		dst.TakeAttempts(ctx, lim, now)
 	}
-	if wait, _ := dst.TakeAttempts(ctx, lim, now); wait == 0 {
+	if wait, _, _ := dst.TakeAttempts(ctx, lim, now); wait == 0 {
 		t.Error("the copied rate limit lost its attempt")
 	}
 	if ok, _ := dst.ClaimRefresh(ctx, "t_1", now, time.Minute); ok {
