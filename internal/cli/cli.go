@@ -45,7 +45,7 @@ Usage:
   orderstatus user sessions --email E [--revoke]
   orderstatus import FILE              JSON lines, one order payload per line
   orderstatus backup PATH              consistent online copy of the database
-  orderstatus copy-db --from PATH --to postgres://…   copy into an empty PostgreSQL database
+  orderstatus copy-db --from PATH --to postgres://…   copy into an empty PostgreSQL database (same master key)
   orderstatus demo generate --orders N [--accounts 1001,1002] [--seed S] [--out FILE]
                                        realistic orders as JSON lines, for import
   orderstatus version                  module version, commit and Go version of this binary

@@ -62,6 +62,7 @@ func openPlanned(t *testing.T) *DB {
 			SELECT 'dlv_' || i, 1001, 'o_' || i, 'order.accepted', 'https://x', '{}', CASE WHEN i % 50 = 0 THEN 'pending' ELSE 'delivered' END,
 				'2026', '2027', '2026-01-01T00:00:00.000Z' FROM generate_series(1, 20000) i`,
 		`INSERT INTO login_attempts (email, client_addr, at) SELECT 'e' || i || '@x', '10.0.' || (i % 200), now() FROM generate_series(1, 5000) i`,
+		`INSERT INTO api_tokens (hash, id, account_id, created_at) SELECT sha256(i::text::bytea), 'tok_' || i, 1001 + i % 2, '2026' FROM generate_series(1, 2000) i`,
 		`ANALYZE`,
 	} {
 		if _, err := db.pool.Exec(ctx, q); err != nil {
@@ -142,8 +143,16 @@ func writePathUsesIndexes(t *testing.T, db *DB) {
 		{"external reference check", `SELECT order_number FROM orders WHERE account_id = $1 AND external_reference = $2 AND id <> $3`, []any{1001, "x", "o"}, []string{"orders_by_external_ref"}},
 		{"due callbacks", `SELECT c.id FROM callbacks c WHERE c.state = 'pending' AND c.next_attempt_at <= $1 AND (c.locked_until IS NULL OR c.locked_until <= $1) ORDER BY c.next_attempt_at, c.seq LIMIT 10 FOR UPDATE OF c SKIP LOCKED`, []any{"2026"}, []string{"callbacks_due"}},
 		{"deliveries of an order", `SELECT id FROM callbacks WHERE order_id = $1 ORDER BY seq DESC`, []any{"o"}, []string{"callbacks_by_order"}},
-		{"login failures by email", `SELECT count(*), min(at) FROM login_attempts WHERE email = $1 AND at > now() - interval '15 minutes'`, []any{"x"}, []string{"login_attempts_by_email"}},
-		{"login failures by address", `SELECT count(*), min(at) FROM login_attempts WHERE client_addr = $1 AND at > now() - interval '15 minutes'`, []any{"x"}, []string{"login_attempts_by_addr"}},
+		{"login reservation counts", `SELECT count(*) FILTER (WHERE email = $1), max(at) FILTER (WHERE email = $1), count(*), max(at)
+			FROM login_attempts WHERE client_addr = $2 AND at > now() - interval '1 day'`, []any{"x", "10.0.0.1"}, []string{"login_attempts_by_addr"}},
+		{"login success", `DELETE FROM login_attempts WHERE email = $1 AND client_addr = $2 AND id <= $3`, []any{"x", "10.0.0.1", 5}, []string{"login_attempts_by_"}},
+		{"account by token", `SELECT ` + accountCols + `, t.expires_at, t.last_used_at FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = $1`, []any{[]byte("h")}, []string{"api_tokens_pkey", "accounts_pkey"}},
+		{"tokens of an account", `SELECT id FROM api_tokens WHERE account_id = $1 ORDER BY created_at, id`, []any{1001}, []string{"api_tokens_by_account"}},
+		{"sessions of a staff user", `SELECT id_hash FROM staff_sessions WHERE user_id = $1 ORDER BY created_at DESC`, []any{1}, []string{"staff_sessions_by_user"}},
+		{"page of one customer's orders", `SELECT o.id FROM orders o WHERE o.account_id = $1 AND o.customer_number = $2 ORDER BY o.created_at, o.seq LIMIT 10`, []any{1001, "C-5"}, []string{"orders_by_"}},
+		{"page of one recipient's orders", `SELECT o.id FROM orders o WHERE o.account_id = $1 AND lower(o.recipient_email) = $2 AND o.recipient_email IS NOT NULL ORDER BY o.created_at, o.seq LIMIT 10`, []any{1001, "e5@example.com"}, []string{"orders_by_"}},
+		{"prune delivered callbacks", `SELECT seq FROM callbacks WHERE state = 'delivered' AND delivered_at < $1 LIMIT 1000`, []any{"2026"}, []string{"callbacks_delivered"}},
+		{"prune login attempts", `SELECT id FROM login_attempts WHERE at <= now() - interval '1 day' LIMIT 1000`, nil, []string{"login_attempts_by_at"}},
 		{"page of orders", `SELECT o.id FROM orders o WHERE o.account_id = $1 AND (o.created_at, o.seq) > ($2, $3) ORDER BY o.created_at, o.seq LIMIT 10`, []any{1001, "2026", 5}, []string{"orders_by_created"}},
 		{"page of orders by date, backwards", `SELECT o.id FROM orders o WHERE o.account_id = $1 AND (o.order_date, o.seq) < ($2, $3) ORDER BY o.order_date DESC, o.seq DESC LIMIT 10`, []any{1001, "2026", 5}, []string{"orders_by_date"}},
 	} {
