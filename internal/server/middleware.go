@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
@@ -14,9 +16,20 @@ type ctxKey int
 
 const requestIDKey ctxKey = iota
 
+// requestIDs makes request ids: a random prefix per server and a counter, unique without a
+// call to crypto/rand per request.
+type requestIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func newRequestIDs() *requestIDs { return &requestIDs{prefix: auth.HexKey(4) + "-"} }
+
+func (g *requestIDs) next() string { return g.prefix + strconv.FormatUint(g.n.Add(1), 36) }
+
 func (s *Server) requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := auth.HexKey(8)
+		id := s.requestIDs.next()
 		w.Header().Set("X-Request-Id", id)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
 	})

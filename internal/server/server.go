@@ -62,11 +62,13 @@ type Server struct {
 	metrics *metrics
 	// couriers is the courier directory (names, tracking pages, last-mile partners).
 	couriers *carrier.Directory
+	// requestIDs names each request for the logs and the X-Request-Id header.
+	requestIDs *requestIDs
 }
 
 // New returns the server. It fails only when the session keys cannot be read or created.
 func New(cfg Config, db *sqlite.DB, logger *slog.Logger) (*Server, error) {
-	s := &Server{cfg: cfg, db: db, logger: logger, now: time.Now}
+	s := &Server{cfg: cfg, db: db, logger: logger, now: time.Now, requestIDs: newRequestIDs()}
 	clock := func() time.Time { return s.now() }
 	s.couriers = carrier.LoadDirectory()
 	s.ingest = &status.Ingest{Store: db, Now: clock, CheckCallbackURL: s.checkCallbackURL, Couriers: s.couriers}

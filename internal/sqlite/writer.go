@@ -54,12 +54,7 @@ func (s *DB) writer() {
 				break drain
 			}
 		}
-		start := time.Now()
 		s.runBatch(batch)
-		s.stats.busy.Add(int64(time.Since(start)))
-		s.stats.batches.Add(1)
-		s.stats.writes.Add(int64(len(batch)))
-		s.stats.sizes[batchBucket(len(batch))].Add(1)
 	}
 }
 
@@ -100,10 +95,16 @@ func (s *DB) WriterStats() (batches, writes int64, busy time.Duration) {
 }
 
 func (s *DB) runBatch(batch []*writeJob) {
+	start := time.Now()
 	errs := make([]error, len(batch))
 	// finish answers every job; err, when not nil, is the answer of each job that has none
-	// yet (the shared transaction failed, so none of them is stored).
+	// yet (the shared transaction failed, so none of them is stored). The batch is counted
+	// before any job is answered, so that a caller reading the stats after its write sees it.
 	finish := func(err error) {
+		s.stats.busy.Add(int64(time.Since(start)))
+		s.stats.batches.Add(1)
+		s.stats.writes.Add(int64(len(batch)))
+		s.stats.sizes[batchBucket(len(batch))].Add(1)
 		for i, j := range batch {
 			if errs[i] == nil {
 				errs[i] = err
