@@ -1,7 +1,10 @@
 // Package postgres implements the orderstatus store on PostgreSQL through pgx, for
 // deployments that outgrow one SQLite file: several stateless instances may share one
-// database (DESIGN §10). It mirrors internal/sqlite method for method; the rules of what is
-// stored come from internal/status, the store only persists.
+// database (DESIGN §10). It mirrors internal/sqlite method for method, except for what only
+// an SQLite file has (Backup, which is pg_dump's job here; SQL; the group-commit writer's
+// WriterStats and BatchSizes; CacheStats of its statement and callback URL caches); the rules
+// of what is stored come from internal/status, the store only persists. Secrets are sealed
+// with the master key exactly as in internal/sqlite (secrets.go).
 //
 // Where SQLite serialises every writer, PostgreSQL runs writers in parallel, so the places
 // that relied on that say how they stay correct here: order writes take row locks and

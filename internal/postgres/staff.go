@@ -228,8 +228,9 @@ func (s *DB) RevokeStaffSessions(ctx context.Context, user int64) (int, error) {
 // ReserveLogin implements auth.StaffStore. Both counts are of attempts from clientAddr, so a
 // transaction-scoped advisory lock on the address (and the schema) makes counting and
 // recording one step across connections and instances: reservations from one address queue
-// behind each other, others run in parallel. Attempts older than the lookback, which no
-// limit counts any more, are deleted at the same time.
+// behind each other, others run in parallel. The address's attempts older than the lookback,
+// which no limit counts any more, are deleted at the same time (housekeeping prunes those of
+// addresses that do not come back; SQLite, with one writer, deletes every address's here).
 func (s *DB) ReserveLogin(ctx context.Context, email, clientAddr string, at, since time.Time, wait func(auth.LoginCounts) time.Duration) (int64, time.Duration, auth.LoginCounts, error) {
 	var id int64
 	var retry time.Duration
