@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -235,5 +236,86 @@ func TestListenAcrossInstances(t *testing.T) {
 	cancel()
 	if err := <-done; err != context.Canceled {
 		t.Errorf("Listen returned %v, want context.Canceled", err)
+	}
+}
+
+// Console sessions and API tokens live in the database: a logout, a password change or a
+// token revoked through one instance is refused by the others at once.
+func TestSessionsAndTokensAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	dbs := instances(t, 2)
+	a, b := dbs[0], dbs[1]
+	if err := a.CreateAccount(ctx, status.Account{ID: 1001, Name: "Shop", SigningKey: "k", CallbackSecret: "c"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	u, err := a.CreateStaffUser(ctx, auth.StaffUser{Email: "a@example.com", Role: auth.RoleAdmin, PasswordHash: []byte("h")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	s1, _ := auth.NewStaffSession(u.ID, now, "10.0.0.1", "")
+	s2, _ := auth.NewStaffSession(u.ID, now, "10.0.0.1", "")
+	for _, ss := range []auth.StaffSession{s1, s2} {
+		if err := a.CreateStaffSession(ctx, ss); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.StaffSession(ctx, s1.Hash); err != nil {
+		t.Fatalf("session made on A, read on B: %v", err)
+	}
+	if err := b.DeleteStaffSession(ctx, s1.Hash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.StaffSession(ctx, s1.Hash); !errors.Is(err, status.ErrNotFound) {
+		t.Errorf("logout on B, session on A: %v, want ErrNotFound", err)
+	}
+	if err := b.SetStaffPassword(ctx, "a@example.com", []byte("h2")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.StaffSession(ctx, s2.Hash); !errors.Is(err, status.ErrNotFound) {
+		t.Errorf("password changed on B, session on A: %v, want ErrNotFound", err)
+	}
+	hash := []byte("0123456789abcdef0123456789abcdef")
+	if err := a.AddToken(ctx, 1001, hash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AccountByToken(ctx, hash); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.RevokeToken(ctx, 1001, auth.TokenID(hash)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AccountByToken(ctx, hash); !errors.Is(err, status.ErrNotFound) {
+		t.Errorf("token revoked on B, used on A: %v, want ErrNotFound", err)
+	}
+}
+
+// Login reservations from one address through three instances at once count together: no
+// more go ahead than the free number.
+func TestLoginReservationsAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	dbs := instances(t, 3)
+	now := time.Now()
+	var mu sync.Mutex
+	ahead := 0
+	var wg sync.WaitGroup
+	for i := range 30 {
+		wg.Go(func() {
+			_, retry, _, err := dbs[i%3].ReserveLogin(ctx, "a@example.com", "10.0.0.7", now, now.Add(-auth.LoginLookback),
+				func(c auth.LoginCounts) time.Duration { return auth.LoginWait(c, now) })
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if retry == 0 {
+				mu.Lock()
+				ahead++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if ahead != auth.LoginPairFailures {
+		t.Errorf("%d of 30 reservations through three instances went ahead, want %d", ahead, auth.LoginPairFailures)
 	}
 }
