@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -217,5 +218,33 @@ func TestCopyDB(t *testing.T) {
 	// A second copy into the same database is refused.
 	if _, _, err := runCmd(t, "", "", "copy-db", "--from", path, "--to", pg); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("second copy: %v, want refused", err)
+	}
+}
+
+// copy-db reads the source's master key and never makes one: without it, or with another
+// key, it stops before it touches PostgreSQL.
+func TestCopyDBMasterKey(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "src.db")
+	src, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+	missing := filepath.Join(dir, "missing.key")
+	if _, _, err := runCmd(t, "", "", "copy-db", "--from", path, "--to", "postgres://unused.invalid/db", "--master-key-file", missing); err == nil ||
+		!strings.Contains(err.Error(), "needs the master key") {
+		t.Errorf("without the key: %v, want a request for the master key", err)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("copy-db wrote a key file")
+	}
+	other := filepath.Join(dir, "other.key")
+	if err := auth.WriteKeyFile(other, auth.NewMasterKeyMaterial()); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "", "", "copy-db", "--from", path, "--to", "postgres://unused.invalid/db", "--master-key-file", other); !errors.Is(err, auth.ErrWrongMasterKey) {
+		t.Errorf("with another key: %v, want ErrWrongMasterKey", err)
 	}
 }
