@@ -46,6 +46,7 @@ Usage:
   orderstatus user sessions --email E [--revoke]
   orderstatus import FILE              JSON lines, one order payload per line
   orderstatus backup PATH              consistent online copy of the database
+  orderstatus copy-db --from PATH --to postgres://…   copy into an empty PostgreSQL database (same master key)
   orderstatus demo generate --orders N [--accounts 1001,1002] [--seed S] [--out FILE]
                                        realistic orders as JSON lines, for import
   orderstatus version                  module version, commit and Go version of this binary
@@ -82,6 +83,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return cmdImport(ctx, args[1:], env)
 	case "backup":
 		return cmdBackup(ctx, args[1:], env)
+	case "copy-db":
+		return cmdCopyDB(ctx, args[1:], env)
 	case "demo":
 		return cmdDemo(ctx, args[1:], env)
 	case "version":
