@@ -23,10 +23,14 @@ type accountSettings struct {
 	SupportURL   string `json:"support_url"`
 	CallbackURL  string `json:"callback_url"`
 	Language     string `json:"language"`
+	// Omitted when empty, as in internal/sqlite, so that copied settings read the same.
+	CallbackMode   string   `json:"callback_mode,omitempty"`
+	CallbackTopics []string `json:"callback_topics,omitempty"`
 }
 
 func settingsOf(a status.Account) string {
-	b, _ := json.Marshal(accountSettings{a.PublicView, a.LogoURL, a.AccentColor, a.SupportEmail, a.SupportPhone, a.SupportURL, a.CallbackURL, a.Language})
+	b, _ := json.Marshal(accountSettings{a.PublicView, a.LogoURL, a.AccentColor, a.SupportEmail, a.SupportPhone, a.SupportURL, a.CallbackURL, a.Language,
+		a.CallbackMode, a.CallbackTopics})
 	return string(b)
 }
 
@@ -86,6 +90,7 @@ func (s *DB) scanAccount(row pgx.Row, extra ...any) (status.Account, error) {
 	}
 	a.PublicView, a.LogoURL, a.AccentColor, a.SupportEmail, a.SupportPhone, a.SupportURL, a.CallbackURL, a.Language =
 		st.PublicView, st.LogoURL, st.AccentColor, st.SupportEmail, st.SupportPhone, st.SupportURL, st.CallbackURL, st.Language
+	a.CallbackMode, a.CallbackTopics = st.CallbackMode, st.CallbackTopics
 	if a.PublicView == "" {
 		a.PublicView = status.PublicViewStatus
 	}

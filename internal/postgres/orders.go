@@ -461,30 +461,30 @@ func (w *orderWrite) exec(ctx context.Context, tx pgx.Tx) error {
 			t.ID, tw.keys, tw.timestamps, tw.codes, tw.docs)
 	}
 	queueNotify(b, w.channel, Change{OrderID: o.ID, Version: o.Version})
-	// The account's callback URL, read in the same transaction, so that a change made through
-	// any instance applies to the next write at once.
+	// The account's callback URL, mode and topics, read in the same transaction, so that a
+	// change made through any instance applies to the next write at once.
 	target := o.CallbackURL
-	if len(w.callbacks) > 0 && target == "" {
+	var st accountSettings
+	if len(w.callbacks) > 0 {
 		b.Queue(`SELECT settings FROM accounts WHERE id = $1`, o.Account).QueryRow(func(row pgx.Row) error {
 			var settings string
 			if err := row.Scan(&settings); err != nil {
 				return fmt.Errorf("callback target of account %d: %w", o.Account, err)
 			}
-			var st accountSettings
-			if err := json.Unmarshal([]byte(settings), &st); err != nil {
-				return err
-			}
-			target = st.CallbackURL
-			return nil
+			return json.Unmarshal([]byte(settings), &st)
 		})
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
-	if len(w.callbacks) == 0 || target == "" {
+	if target == "" {
+		target = st.CallbackURL
+	}
+	changes := callback.Select(w.callbacks, w.prev, o, st.CallbackMode, st.CallbackTopics)
+	if len(changes) == 0 || target == "" {
 		return nil
 	}
-	return enqueueCallbacks(ctx, tx, o, w.callbacks, target, w.now)
+	return enqueueCallbacks(ctx, tx, o, changes, target, w.now)
 }
 
 // FindTracking implements status.Store.

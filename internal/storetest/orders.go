@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -30,7 +31,7 @@ func testAccounts(t *testing.T, open Open) {
 		t.Errorf("second account %d: %v, want ErrConflict", a.ID, err)
 	}
 	got, err := s.Account(ctx, a.ID)
-	if err != nil || got != a {
+	if err != nil || !reflect.DeepEqual(got, a) {
 		t.Errorf("account: %+v, %v; want %+v", got, err, a)
 	}
 	if _, err := s.Account(ctx, 9); !errors.Is(err, status.ErrNotFound) {
@@ -53,7 +54,7 @@ func testAccounts(t *testing.T, open Open) {
 	if err := s.UpdateAccount(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.Account(ctx, a.ID); got != a {
+	if got, _ := s.Account(ctx, a.ID); !reflect.DeepEqual(got, a) {
 		t.Errorf("updated: %+v, want %+v", got, a)
 	}
 	if err := s.UpdateAccount(ctx, status.Account{ID: 9, Name: "x"}); !errors.Is(err, status.ErrNotFound) {

@@ -311,3 +311,45 @@ func testParallelClaims(t *testing.T, open Open) {
 		}
 	}
 }
+
+// testCallbackModes: in "once" mode an order sends exactly one callback in its life; an
+// order's own mode wins over its account's; the account's topics filter the events. The mode
+// is read with the write, so a change to the account applies to the next write at once.
+func testCallbackModes(t *testing.T, open Open) {
+	ctx := context.Background()
+	s, in := setup(t, open)
+	a, err := s.Account(ctx, shopA.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.CallbackMode = status.CallbackOnce
+	if err := s.UpdateAccount(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	tracking := func(number, code, ts string) []any {
+		return []any{map[string]any{"courier": "dhl", "tracking_number": number, "checkpoints": []any{checkpoint(code, ts)}}}
+	}
+	body := map[string]any{"order_number": "M-1", "recipient_email": "e@example.com"}
+	o := mustSave(t, in, 1001, body)
+	for _, step := range []struct{ code, ts string }{{"OrderProcessed", "2026-01-10T08:00:00Z"}, {"InTransit", "2026-01-11T08:00:00Z"}} {
+		body["trackings"] = tracking("M-T1", step.code, step.ts)
+		mustSave(t, in, 1001, body)
+	}
+	body["cancelled_date"] = "2026-01-12T10:00:00Z"
+	mustSave(t, in, 1001, body)
+	if got, want := events(t, s, o.ID), []string{callback.OrderAccepted}; !slices.Equal(got, want) {
+		t.Errorf("once: events %v, want %v", got, want)
+	}
+	a.CallbackTopics = []string{callback.TrackingStatusChanged}
+	if err := s.UpdateAccount(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	ch := map[string]any{"order_number": "M-2", "recipient_email": "e@example.com", "callback_mode": "changes",
+		"trackings": tracking("M-T2", "OrderProcessed", "2026-01-10T08:00:00Z")}
+	c := mustSave(t, in, 1001, ch)
+	ch["trackings"] = tracking("M-T2", "InTransit", "2026-01-11T08:00:00Z")
+	mustSave(t, in, 1001, ch)
+	if got, want := events(t, s, c.ID), []string{callback.TrackingStatusChanged}; !slices.Equal(got, want) {
+		t.Errorf("the order's changes mode with the account's topics: events %v, want %v", got, want)
+	}
+}

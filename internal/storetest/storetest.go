@@ -109,6 +109,7 @@ func Run(t *testing.T, open Open) {
 		{"OutboxReclaimLogsInterruptedAttempt", testReclaimInterrupted},
 		{"OutboxRetry", testRetryCallback},
 		{"OutboxParallelClaimsOnce", testParallelClaims},
+		{"CallbackModes", testCallbackModes},
 		{"ClaimRefresh", testClaimRefresh},
 		{"StaffUsers", testStaffUsers},
 		{"LoginFailures", testLoginFailures},
