@@ -12,7 +12,6 @@ import (
 
 	"github.com/orderstatus/orderstatus/internal/callback"
 	"github.com/orderstatus/orderstatus/internal/carrier"
-	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -71,7 +70,7 @@ func allowPrivateCallbacks(getenv func(string) string) (bool, error) {
 
 // startCallbacks runs the callback worker until ctx is done or the returned stop is called;
 // stop waits for the worker to finish its attempts in flight.
-func startCallbacks(ctx context.Context, db *sqlite.DB, cfg callback.Config, log *slog.Logger) (stop func()) {
+func startCallbacks(ctx context.Context, db callback.Store, cfg callback.Config, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	w := callback.NewWorker(db, cfg, log)
 	done := make(chan struct{})

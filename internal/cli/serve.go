@@ -10,11 +10,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/callback"
 	"github.com/orderstatus/orderstatus/internal/demo"
 	"github.com/orderstatus/orderstatus/internal/housekeeping"
+	"github.com/orderstatus/orderstatus/internal/postgres"
 	"github.com/orderstatus/orderstatus/internal/server"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 )
@@ -37,6 +40,59 @@ func (c *config) open(ctx context.Context) (*sqlite.DB, error) {
 	return sqlite.OpenWith(ctx, c.DB, opt)
 }
 
+// serveStore is what serve runs on: the server's store, the callback outbox and the
+// housekeeping job's, and the demo's. internal/sqlite and internal/postgres both are one.
+type serveStore interface {
+	server.Store
+	callback.Store
+	housekeeping.Store
+	demo.Store
+	Close() error
+}
+
+var (
+	_ serveStore = (*sqlite.DB)(nil)
+	_ serveStore = (*postgres.DB)(nil)
+)
+
+// isPostgres reports whether the database setting names a PostgreSQL server rather than an
+// SQLite file.
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// openServe opens the database serve runs on: PostgreSQL for a postgres:// URL (with the
+// master key, which it requires), else the SQLite file.
+func (c *config) openServe(ctx context.Context) (serveStore, error) {
+	if !isPostgres(c.DB) {
+		return c.open(ctx)
+	}
+	key, err := c.masterKeyBytes()
+	if err != nil {
+		return nil, err
+	}
+	if key == nil {
+		return nil, errors.New("a PostgreSQL database needs its master key: set ORDERSTATUS_MASTER_KEY or --master-key-file")
+	}
+	return postgres.Open(ctx, c.DB, postgres.Options{MasterKey: key})
+}
+
+// masterKeyBytes is the configured master key: ORDERSTATUS_MASTER_KEY, else the key file
+// given with --master-key-file; nil when neither is set.
+func (c *config) masterKeyBytes() ([]byte, error) {
+	if c.masterKey != "" {
+		k, err := auth.ParseMasterKey(c.masterKey)
+		if err != nil {
+			return nil, fmt.Errorf("ORDERSTATUS_MASTER_KEY: %w", err)
+		}
+		return k, nil
+	}
+	if c.MasterKeyFile == "" {
+		return nil, nil
+	}
+	return auth.ReadKeyFile(c.MasterKeyFile)
+}
+
 func cmdServe(ctx context.Context, args []string, env Env) error {
 	var c config
 	fl := newFlagSet("serve", env)
@@ -55,7 +111,7 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	db, err := c.open(ctx)
+	db, err := c.openServe(ctx)
 	if err != nil {
 		return err
 	}
@@ -159,7 +215,7 @@ func cmdBackup(ctx context.Context, args []string, env Env) error {
 }
 
 // startHousekeeping runs the pruning job until the returned stop is called.
-func startHousekeeping(ctx context.Context, db *sqlite.DB, counters *housekeeping.Counters, log *slog.Logger) (stop func()) {
+func startHousekeeping(ctx context.Context, db housekeeping.Store, counters *housekeeping.Counters, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	job := &housekeeping.Job{Store: db, Now: time.Now, Logger: log, Counters: counters}
 	done := make(chan struct{})

@@ -17,7 +17,6 @@ import (
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/carrier"
-	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -57,13 +56,23 @@ var ErrNotDemo = errors.New("this database was not created by the demo, so the d
 // markerKey is the setting that marks a database the demo created.
 const markerKey = "demo_database"
 
+// Store is what loading the demo needs of a database (internal/sqlite or internal/postgres).
+type Store interface {
+	status.Store
+	CountStaffUsers(ctx context.Context) (int, error)
+	CreateStaffUser(ctx context.Context, u auth.StaffUser) (auth.StaffUser, error)
+	CreateToken(ctx context.Context, t auth.APIToken) error
+	Setting(ctx context.Context, key string) ([]byte, error)
+	SettingOrInit(ctx context.Context, key string, init func() []byte) ([]byte, error)
+}
+
 // Load loads the demo into db when the database is empty (no accounts, no staff users) and
 // marks it as a demo database. On a marked database it only mints fresh API tokens; on any
 // other it returns ErrNotDemo and changes nothing. Dates in the dataset are relative to its
 // reference date and are moved so that the reference date is today. Every start mints a
 // fresh API token per demo account (tokens are stored only as hashes, so old ones cannot be
 // shown again).
-func Load(ctx context.Context, db *sqlite.DB, fsys fs.FS, now time.Time) (*Info, error) {
+func Load(ctx context.Context, db Store, fsys fs.FS, now time.Time) (*Info, error) {
 	info := &Info{Tokens: map[int64]string{}}
 	existing, err := db.Accounts(ctx)
 	if err != nil {
@@ -142,7 +151,7 @@ func Load(ctx context.Context, db *sqlite.DB, fsys fs.FS, now time.Time) (*Info,
 	return info, nil
 }
 
-func loadOrders(ctx context.Context, db *sqlite.DB, fsys fs.FS, shiftDays int, now time.Time) error {
+func loadOrders(ctx context.Context, db Store, fsys fs.FS, shiftDays int, now time.Time) error {
 	f, err := fsys.Open("orders.jsonl")
 	if err != nil {
 		return err

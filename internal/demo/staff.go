@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
-	"github.com/orderstatus/orderstatus/internal/sqlite"
 )
 
 // AdminEmail is the support console admin that the demo creates.
@@ -20,7 +19,7 @@ type StaffLogin struct {
 
 // ensureAdmin creates AdminEmail with a random password when the database has no staff user
 // yet, and returns the login; nil when staff users exist already.
-func ensureAdmin(ctx context.Context, db *sqlite.DB) (*StaffLogin, error) {
+func ensureAdmin(ctx context.Context, db Store) (*StaffLogin, error) {
 	n, err := db.CountStaffUsers(ctx)
 	if err != nil || n > 0 {
 		return nil, err

@@ -10,12 +10,7 @@ import (
 )
 
 // Feedback is one shopper vote (the same fields as sqlite.Feedback).
-type Feedback struct {
-	TrackingID string
-	Topic      string
-	Vote       string
-	CreatedAt  string
-}
+type Feedback = status.Feedback
 
 // AddFeedback stores a shopper's vote. A later vote on the same parcel and topic replaces
 // the earlier one.

@@ -22,7 +22,7 @@ import (
 const maxBody = 1 << 20
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	if err := s.db.SQL().PingContext(r.Context()); err != nil {
+	if err := s.db.Ping(r.Context()); err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 		return
 	}

@@ -32,7 +32,7 @@ type metrics struct {
 // requestBuckets span a cached widget (well under a millisecond) to a slow live refresh.
 var requestBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
-func newMetrics(db *sqlite.DB, widgets *widget.Cache) *metrics {
+func newMetrics(db Store, widgets *widget.Cache) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "orderstatus_http_requests_total",
@@ -161,7 +161,7 @@ type slogPrinter struct{ s *Server }
 func (p slogPrinter) Println(v ...any) { p.s.logger.Error("metrics", "err", v) }
 
 // dbCollector reads the database writer's counters and the outbox at scrape time.
-type dbCollector struct{ db *sqlite.DB }
+type dbCollector struct{ db Store }
 
 var (
 	dbCommitsDesc = prometheus.NewDesc("orderstatus_db_commits_total",
@@ -189,23 +189,25 @@ func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
-	batches, writes, busy := c.db.WriterStats()
-	ch <- prometheus.MustNewConstMetric(dbCommitsDesc, prometheus.CounterValue, float64(batches))
-	ch <- prometheus.MustNewConstMetric(dbWritesDesc, prometheus.CounterValue, float64(writes))
-	ch <- prometheus.MustNewConstMetric(dbWriterDesc, prometheus.CounterValue, busy.Seconds())
-	sizes := c.db.BatchSizes()
-	buckets := map[float64]uint64{}
-	var cum uint64
-	for i, b := range sqlite.BatchSizeBounds {
-		cum += sizes[i]
-		buckets[b] = cum
+	if w, ok := c.db.(writerStore); ok {
+		batches, writes, busy := w.WriterStats()
+		ch <- prometheus.MustNewConstMetric(dbCommitsDesc, prometheus.CounterValue, float64(batches))
+		ch <- prometheus.MustNewConstMetric(dbWritesDesc, prometheus.CounterValue, float64(writes))
+		ch <- prometheus.MustNewConstMetric(dbWriterDesc, prometheus.CounterValue, busy.Seconds())
+		sizes := w.BatchSizes()
+		buckets := map[float64]uint64{}
+		var cum uint64
+		for i, b := range sqlite.BatchSizeBounds {
+			cum += sizes[i]
+			buckets[b] = cum
+		}
+		ch <- prometheus.MustNewConstHistogram(dbBatchDesc, cum, float64(writes), buckets)
+		cs := w.CacheStats()
+		ch <- prometheus.MustNewConstMetric(cacheHitsDesc, prometheus.CounterValue, float64(cs.CallbackURLHits), "callback_url")
+		ch <- prometheus.MustNewConstMetric(cacheMissesDesc, prometheus.CounterValue, float64(cs.CallbackURLMisses), "callback_url")
+		ch <- prometheus.MustNewConstMetric(cacheHitsDesc, prometheus.CounterValue, float64(cs.StmtHits), "statement")
+		ch <- prometheus.MustNewConstMetric(cacheMissesDesc, prometheus.CounterValue, float64(cs.StmtMisses), "statement")
 	}
-	ch <- prometheus.MustNewConstHistogram(dbBatchDesc, cum, float64(writes), buckets)
-	cs := c.db.CacheStats()
-	ch <- prometheus.MustNewConstMetric(cacheHitsDesc, prometheus.CounterValue, float64(cs.CallbackURLHits), "callback_url")
-	ch <- prometheus.MustNewConstMetric(cacheMissesDesc, prometheus.CounterValue, float64(cs.CallbackURLMisses), "callback_url")
-	ch <- prometheus.MustNewConstMetric(cacheHitsDesc, prometheus.CounterValue, float64(cs.StmtHits), "statement")
-	ch <- prometheus.MustNewConstMetric(cacheMissesDesc, prometheus.CounterValue, float64(cs.StmtMisses), "statement")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()

@@ -16,7 +16,6 @@ import (
 
 	"github.com/orderstatus/orderstatus/internal/carrier"
 	"github.com/orderstatus/orderstatus/internal/housekeeping"
-	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -48,7 +47,7 @@ type Config struct {
 // Server holds the concrete dependencies of the handlers.
 type Server struct {
 	cfg      Config
-	db       *sqlite.DB
+	db       Store
 	logger   *slog.Logger
 	now      func() time.Time
 	ingest   *status.Ingest
@@ -67,7 +66,7 @@ type Server struct {
 }
 
 // New returns the server. It fails only when the session keys cannot be read or created.
-func New(cfg Config, db *sqlite.DB, logger *slog.Logger) (*Server, error) {
+func New(cfg Config, db Store, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: db, logger: logger, now: time.Now, requestIDs: newRequestIDs()}
 	clock := func() time.Time { return s.now() }
 	s.couriers = carrier.LoadDirectory()

@@ -12,7 +12,6 @@ import (
 
 	"github.com/orderstatus/orderstatus/internal/callback"
 	"github.com/orderstatus/orderstatus/internal/i18n"
-	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 	"github.com/orderstatus/orderstatus/web/templates"
 )
@@ -117,7 +116,7 @@ func compactJSON(raw json.RawMessage) string {
 
 // orderView turns an order and what belongs to it into the detail page's view model.
 // Everything stored is shown; hidden checkpoints are marked.
-func orderView(o *status.Order, acct status.Account, links EmailLinks, feedback []sqlite.Feedback, deliveries []callback.Delivery, now time.Time) templates.SupportOrderView {
+func orderView(o *status.Order, acct status.Account, links EmailLinks, feedback []status.Feedback, deliveries []callback.Delivery, now time.Time) templates.SupportOrderView {
 	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessFull, Lang: "en", Now: now, T: i18n.T, FormatDate: i18n.FormatDateShort})
 	sm := info.Story()
 	v := templates.SupportOrderView{OrderNumber: o.OrderNumber, Account: accountLabel(acct), Headline: sm.Headline.Today, Tone: sm.Tone,

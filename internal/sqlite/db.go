@@ -281,6 +281,9 @@ func (s *DB) SettingOrInit(ctx context.Context, key string, init func() []byte) 
 // carries (another process opened it with an older binary and this one has not migrated it).
 var ErrMigrationsPending = errors.New("database migrations pending")
 
+// Ping checks that the database answers (liveness).
+func (s *DB) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
 // Ready reports whether the database answers queries and has every migration of this binary
 // applied.
 func (s *DB) Ready(ctx context.Context) error {

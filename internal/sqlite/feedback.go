@@ -9,12 +9,7 @@ import (
 )
 
 // Feedback is one shopper vote.
-type Feedback struct {
-	TrackingID string
-	Topic      string
-	Vote       string
-	CreatedAt  string
-}
+type Feedback = status.Feedback
 
 // AddFeedback stores a shopper's vote. A later vote on the same parcel and topic replaces
 // the earlier one.

@@ -54,3 +54,11 @@ type Cursor struct {
 	Value string `json:"v"`
 	Seq   int64  `json:"s"`
 }
+
+// Feedback is a shopper's vote on a parcel's delivery or on the communication about it.
+type Feedback struct {
+	TrackingID string
+	Topic      string // delivery or communication
+	Vote       string // up or down
+	CreatedAt  string
+}
