@@ -11,7 +11,6 @@ import (
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/callback"
-	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -83,7 +82,7 @@ func cmdAccountAdd(ctx context.Context, args []string, env Env) error {
 	})
 }
 
-func nextAccountID(ctx context.Context, db *sqlite.DB) (int64, error) {
+func nextAccountID(ctx context.Context, db status.Store) (int64, error) {
 	accts, err := db.Accounts(ctx)
 	if err != nil {
 		return 0, err

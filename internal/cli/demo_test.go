@@ -70,7 +70,7 @@ func TestDemoRefusesRealDatabase(t *testing.T) {
 
 func tokenCount(t *testing.T, db string) int {
 	t.Helper()
-	s, err := (&config{DB: db}).open(context.Background())
+	s, err := (&config{DB: db}).openSQLite(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestMasterKeyFromEnvironment(t *testing.T) {
 func TestRotateSessionKeysCommand(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "r.db")
-	s, err := (&config{DB: db}).open(ctx)
+	s, err := (&config{DB: db}).openSQLite(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestRotateSessionKeysCommand(t *testing.T) {
 	if err != nil || !strings.Contains(out, "session keys replaced") {
 		t.Fatalf("rotate: %v %q", err, out)
 	}
-	s, err = (&config{DB: db}).open(ctx)
+	s, err = (&config{DB: db}).openSQLite(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func BenchmarkImport(b *testing.B) {
 	if _, _, err := runCmd(b, db, "", "account", "add", "--name", "Shop", "--id", "1001"); err != nil {
 		b.Fatal(err)
 	}
-	store, err := (&config{DB: db}).open(context.Background())
+	store, err := (&config{DB: db}).openSQLite(context.Background())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -22,8 +22,8 @@ import (
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 )
 
-// open opens the configured database, creating its directory when needed.
-func (c *config) open(ctx context.Context) (*sqlite.DB, error) {
+// openSQLite opens the configured SQLite database, creating its directory when needed.
+func (c *config) openSQLite(ctx context.Context) (*sqlite.DB, error) {
 	if dir := filepath.Dir(c.DB); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
@@ -50,9 +50,24 @@ type serveStore interface {
 	Close() error
 }
 
+// store is what the commands need of a database: serve's, and the account, token, user and
+// callback commands' own.
+type store interface {
+	serveStore
+	CreateToken(ctx context.Context, t auth.APIToken) error
+	Tokens(ctx context.Context, account int64) ([]auth.APIToken, error)
+	RevokeToken(ctx context.Context, account int64, id string) error
+	RotateSessionKeys(ctx context.Context) (staffSessions int, err error)
+	StaffSessions(ctx context.Context, user int64) ([]auth.StaffSession, error)
+	RevokeStaffSessions(ctx context.Context, user int64) (int, error)
+	SetStaffPassword(ctx context.Context, email string, hash []byte) error
+	DisableStaffUser(ctx context.Context, email string) error
+	RetryCallback(ctx context.Context, id string) (callback.Delivery, error)
+}
+
 var (
-	_ serveStore = (*sqlite.DB)(nil)
-	_ serveStore = (*postgres.DB)(nil)
+	_ store = (*sqlite.DB)(nil)
+	_ store = (*postgres.DB)(nil)
 )
 
 // isPostgres reports whether the database setting names a PostgreSQL server rather than an
@@ -61,11 +76,12 @@ func isPostgres(db string) bool {
 	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 
-// openServe opens the database serve runs on: PostgreSQL for a postgres:// URL (with the
-// master key, which it requires), else the SQLite file.
-func (c *config) openServe(ctx context.Context) (serveStore, error) {
+// open opens the configured database: PostgreSQL for a postgres:// URL (with the master key,
+// which it requires), else the SQLite file. Every command but backup and copy-db works on
+// either.
+func (c *config) open(ctx context.Context) (store, error) {
 	if !isPostgres(c.DB) {
-		return c.open(ctx)
+		return c.openSQLite(ctx)
 	}
 	key, err := c.masterKeyBytes()
 	if err != nil {
@@ -111,7 +127,7 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	db, err := c.openServe(ctx)
+	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -202,7 +218,10 @@ func cmdBackup(ctx context.Context, args []string, env Env) error {
 	if _, err := os.Stat(dst); err == nil {
 		return fmt.Errorf("%s already exists; choose a new file", dst)
 	}
-	db, err := c.open(ctx)
+	if isPostgres(c.DB) {
+		return errors.New("backup copies an SQLite database; back up PostgreSQL with pg_dump (see docs/operations.md)")
+	}
+	db, err := c.openSQLite(ctx)
 	if err != nil {
 		return err
 	}

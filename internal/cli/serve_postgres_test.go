@@ -87,3 +87,42 @@ func TestServeOnPostgres(t *testing.T) {
 		t.Errorf("info on PostgreSQL: %d %.300s", code, body)
 	}
 }
+
+// The account, token, user, link and import commands work on a PostgreSQL database as on an
+// SQLite file; backup refuses and points to pg_dump.
+func TestCommandsOnPostgres(t *testing.T) {
+	dsn := pgtest.Schema(t, pgtest.DSN(t))
+	key := hex.EncodeToString(pgtest.MasterKey())
+	run := func(stdin string, args ...string) (string, error) {
+		t.Helper()
+		var out, errb lockedBuffer
+		env := Env{Getenv: func(k string) string {
+			return map[string]string{"ORDERSTATUS_DB": dsn, "ORDERSTATUS_MASTER_KEY": key}[k]
+		}, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb}
+		err := Run(context.Background(), args, env)
+		return out.String() + errb.String(), err
+	}
+	if out, err := run("", "account", "add", "--name", "PG Shop", "--id", "3001"); err != nil || !strings.Contains(out, `"api_token"`) {
+		t.Fatalf("account add: %v %s", err, out)
+	}
+	if out, err := run("", "account", "set", "--account", "3001", "--callback-mode", "once"); err != nil || !strings.Contains(out, `"callback_mode":"once"`) {
+		t.Errorf("account set: %v %s", err, out)
+	}
+	if out, err := run("", "account", "token", "add", "--account", "3001", "--ttl", "1d"); err != nil || !strings.Contains(out, "tok_") {
+		t.Errorf("token add: %v %s", err, out)
+	}
+	file := filepath.Join(t.TempDir(), "o.jsonl")
+	os.WriteFile(file, []byte(`{"account":3001,"order_number":"PGC-1","client_key":"k","recipient_email":"a@example.com","trackings":[{"courier":"ups","tracking_number":"1ZPG"}]}`+"\n"), 0o600)
+	if out, err := run("", "import", file); err != nil || !strings.Contains(out, "1 created") {
+		t.Errorf("import: %v %s", err, out)
+	}
+	if out, err := run("", "link", "--account", "3001", "order_number=PGC-1"); err != nil || !strings.Contains(out, "client_key=k") {
+		t.Errorf("link: %v %s", err, out)
+	}
+	if out, err := run("a long enough password\n", "user", "add", "--email", "agent@example.com", "--role", "agent", "--account", "3001"); err != nil {
+		t.Errorf("user add: %v %s", err, out)
+	}
+	if _, err := run("", "backup", filepath.Join(t.TempDir(), "b.db")); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Errorf("backup of PostgreSQL: %v, want a pointer to pg_dump", err)
+	}
+}
