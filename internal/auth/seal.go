@@ -10,7 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+
+	"github.com/orderstatus/orderstatus/internal/status"
 )
 
 // MasterKeySize is the size of the master key that encrypts secrets at rest.
@@ -145,3 +148,47 @@ func (k *MasterKey) Open(context, sealed string) (string, error) {
 
 // IsSealed reports whether v is a value Seal returned.
 func IsSealed(v string) bool { return strings.HasPrefix(v, sealPrefix) }
+
+// Secrets at rest, sealed the same way by every store, so that a value sealed by one engine
+// opens in the other with the same master key: each value is tied to its place (the column
+// and account, or the setting's key), so a sealed value copied elsewhere does not open.
+
+func accountSecretContext(column string, account int64) string {
+	return "accounts." + column + "/" + strconv.FormatInt(account, 10)
+}
+
+// SealAccount seals an account's signing keys and callback secret for storage.
+func (k *MasterKey) SealAccount(a status.Account) (signing, previous, callback string) {
+	return k.Seal(accountSecretContext("signing_key", a.ID), a.SigningKey),
+		k.Seal(accountSecretContext("previous_signing_key", a.ID), a.PreviousSigningKey),
+		k.Seal(accountSecretContext("callback_secret", a.ID), a.CallbackSecret)
+}
+
+// OpenAccount opens the secrets SealAccount sealed, in place.
+func (k *MasterKey) OpenAccount(a *status.Account) error {
+	var err error
+	if a.SigningKey, err = k.Open(accountSecretContext("signing_key", a.ID), a.SigningKey); err != nil {
+		return err
+	}
+	if a.PreviousSigningKey, err = k.Open(accountSecretContext("previous_signing_key", a.ID), a.PreviousSigningKey); err != nil {
+		return err
+	}
+	a.CallbackSecret, err = k.Open(accountSecretContext("callback_secret", a.ID), a.CallbackSecret)
+	return err
+}
+
+// OpenCallbackSecret opens one account's sealed callback secret (the outbox reads it alone).
+func (k *MasterKey) OpenCallbackSecret(account int64, sealed string) (string, error) {
+	return k.Open(accountSecretContext("callback_secret", account), sealed)
+}
+
+// SealSetting seals the value of a setting.
+func (k *MasterKey) SealSetting(key string, v []byte) []byte {
+	return []byte(k.Seal("settings/"+key, string(v)))
+}
+
+// OpenSetting opens a value SealSetting sealed.
+func (k *MasterKey) OpenSetting(key string, v []byte) ([]byte, error) {
+	pt, err := k.Open("settings/"+key, string(v))
+	return []byte(pt), err
+}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -13,26 +12,8 @@ import (
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
-// accountSettings is the JSON stored in accounts.settings (as in internal/sqlite).
-type accountSettings struct {
-	PublicView   string `json:"public_view"`
-	LogoURL      string `json:"logo_url"`
-	AccentColor  string `json:"accent_color"`
-	SupportEmail string `json:"support_email"`
-	SupportPhone string `json:"support_phone"`
-	SupportURL   string `json:"support_url"`
-	CallbackURL  string `json:"callback_url"`
-	Language     string `json:"language"`
-	// Omitted when empty, as in internal/sqlite, so that copied settings read the same.
-	CallbackMode   string   `json:"callback_mode,omitempty"`
-	CallbackTopics []string `json:"callback_topics,omitempty"`
-}
-
-func settingsOf(a status.Account) string {
-	b, _ := json.Marshal(accountSettings{a.PublicView, a.LogoURL, a.AccentColor, a.SupportEmail, a.SupportPhone, a.SupportURL, a.CallbackURL, a.Language,
-		a.CallbackMode, a.CallbackTopics})
-	return string(b)
-}
+// settingsOf is the settings document of a (status.EncodeAccountSettings, shared by the stores).
+func settingsOf(a status.Account) string { return status.EncodeAccountSettings(a) }
 
 // CreateAccount implements status.Store.
 func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []byte) error {
@@ -84,15 +65,8 @@ func (s *DB) scanAccount(row pgx.Row, extra ...any) (status.Account, error) {
 		}
 		return a, err
 	}
-	var st accountSettings
-	if err := json.Unmarshal([]byte(settings), &st); err != nil {
+	if err := status.DecodeAccountSettings(settings, &a); err != nil {
 		return a, err
-	}
-	a.PublicView, a.LogoURL, a.AccentColor, a.SupportEmail, a.SupportPhone, a.SupportURL, a.CallbackURL, a.Language =
-		st.PublicView, st.LogoURL, st.AccentColor, st.SupportEmail, st.SupportPhone, st.SupportURL, st.CallbackURL, st.Language
-	a.CallbackMode, a.CallbackTopics = st.CallbackMode, st.CallbackTopics
-	if a.PublicView == "" {
-		a.PublicView = status.PublicViewStatus
 	}
 	return a, s.openAccount(&a)
 }

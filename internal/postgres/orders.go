@@ -464,14 +464,14 @@ func (w *orderWrite) exec(ctx context.Context, tx pgx.Tx) error {
 	// The account's callback URL, mode and topics, read in the same transaction, so that a
 	// change made through any instance applies to the next write at once.
 	target := o.CallbackURL
-	var st accountSettings
+	var st status.Account
 	if len(w.callbacks) > 0 {
 		b.Queue(`SELECT settings FROM accounts WHERE id = $1`, o.Account).QueryRow(func(row pgx.Row) error {
 			var settings string
 			if err := row.Scan(&settings); err != nil {
 				return fmt.Errorf("callback target of account %d: %w", o.Account, err)
 			}
-			return json.Unmarshal([]byte(settings), &st)
+			return status.DecodeAccountSettings(settings, &st)
 		})
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {

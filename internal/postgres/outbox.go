@@ -70,7 +70,7 @@ func (s *DB) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Durat
 			if err := rows.Scan(&j.ID, &account, &j.Event, &j.URL, &payload, &secret, &j.Attempt, &created, &expires, &claimed, &until); err != nil {
 				return err
 			}
-			if j.Secret, err = s.key.Open(accountSecretContext("callback_secret", account), secret); err != nil {
+			if j.Secret, err = s.key.OpenCallbackSecret(account, secret); err != nil {
 				return err
 			}
 			if until != "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -21,36 +20,15 @@ import (
 // the one the database was sealed with.
 const masterKeyCheck = "master_key_check"
 
-func accountSecretContext(column string, account int64) string {
-	return "accounts." + column + "/" + strconv.FormatInt(account, 10)
-}
-
 func (s *DB) sealAccount(a status.Account) (signing, previous, callback string) {
-	return s.key.Seal(accountSecretContext("signing_key", a.ID), a.SigningKey),
-		s.key.Seal(accountSecretContext("previous_signing_key", a.ID), a.PreviousSigningKey),
-		s.key.Seal(accountSecretContext("callback_secret", a.ID), a.CallbackSecret)
+	return s.key.SealAccount(a)
 }
 
-func (s *DB) openAccount(a *status.Account) error {
-	var err error
-	if a.SigningKey, err = s.key.Open(accountSecretContext("signing_key", a.ID), a.SigningKey); err != nil {
-		return err
-	}
-	if a.PreviousSigningKey, err = s.key.Open(accountSecretContext("previous_signing_key", a.ID), a.PreviousSigningKey); err != nil {
-		return err
-	}
-	a.CallbackSecret, err = s.key.Open(accountSecretContext("callback_secret", a.ID), a.CallbackSecret)
-	return err
-}
+func (s *DB) openAccount(a *status.Account) error { return s.key.OpenAccount(a) }
 
-func (s *DB) sealSetting(key string, v []byte) []byte {
-	return []byte(s.key.Seal("settings/"+key, string(v)))
-}
+func (s *DB) sealSetting(key string, v []byte) []byte { return s.key.SealSetting(key, v) }
 
-func (s *DB) openSetting(key string, v []byte) ([]byte, error) {
-	pt, err := s.key.Open("settings/"+key, string(v))
-	return []byte(pt), err
-}
+func (s *DB) openSetting(key string, v []byte) ([]byte, error) { return s.key.OpenSetting(key, v) }
 
 // sealSecrets checks the master key against the database and, on the first open with a
 // master key, seals secrets stored in plaintext (by this store before it sealed them), in one

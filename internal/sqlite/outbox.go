@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -39,8 +38,8 @@ func (s *DB) callbackTarget(ctx context.Context, q querier, o *status.Order) (ca
 		if err := q.QueryRowContext(ctx, `SELECT settings FROM accounts WHERE id = ?`, o.Account).Scan(&settings); err != nil {
 			return c, fmt.Errorf("callback target of account %d: %w", o.Account, err)
 		}
-		var st accountSettings
-		if err := json.Unmarshal([]byte(settings), &st); err != nil {
+		var st status.Account
+		if err := status.DecodeAccountSettings(settings, &st); err != nil {
 			return c, err
 		}
 		c = cachedCallbackURL{st.CallbackURL, st.CallbackMode, st.CallbackTopics, now.Add(callbackURLTTL)}
@@ -120,7 +119,7 @@ func (s *DB) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Durat
 			if err := rows.Scan(&j.ID, &account, &j.Event, &j.URL, &payload, &secret, &j.Attempt, &created, &expires, &claimed, &until); err != nil {
 				return err
 			}
-			if j.Secret, err = s.key.Open(accountSecretContext("callback_secret", account), secret); err != nil {
+			if j.Secret, err = s.key.OpenCallbackSecret(account, secret); err != nil {
 				return err
 			}
 			if until != "" {
