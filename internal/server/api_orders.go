@@ -115,7 +115,7 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
 	if p.Ordering == "" {
 		p.Ordering = "created_at"
 	}
-	if !validOrdering(p.Ordering) {
+	if _, ok := status.OrderingColumn(p.Ordering); !ok {
 		e.Add("invalid_choice", "ordering", "Use created_at, updated_at or order_date, optionally prefixed with -.")
 	}
 	if ps := q.Get("page_size"); ps != "" {
@@ -197,14 +197,6 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, page)
-}
-
-func validOrdering(o string) bool {
-	switch strings.TrimPrefix(o, "-") {
-	case "created_at", "updated_at", "order_date":
-		return true
-	}
-	return false
 }
 
 type cursorJSON struct {

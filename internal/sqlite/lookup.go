@@ -117,33 +117,14 @@ func (s *DB) explain(ctx context.Context, query string, args ...any) (string, er
 	return b.String(), rows.Err()
 }
 
-var orderingColumns = map[string]string{"created_at": "created_at", "updated_at": "updated_at", "order_date": "order_date"}
-
 // ListOrders implements status.Store with keyset pagination on (column, seq), so pages stay
 // stable while orders are added.
 func (s *DB) ListOrders(ctx context.Context, account int64, p status.PageRequest) ([]*status.Order, error) {
-	desc := strings.HasPrefix(p.Ordering, "-")
-	col, ok := orderingColumns[strings.TrimPrefix(p.Ordering, "-")]
-	if !ok {
-		return nil, status.Invalid("ordering", "Use created_at, updated_at or order_date, optionally prefixed with -.")
+	k, err := p.Keyset()
+	if err != nil {
+		return nil, err
 	}
-	cmp, dir := ">", "ASC"
-	if desc {
-		cmp, dir = "<", "DESC"
-	}
-	var cur *status.Cursor
-	switch {
-	case p.After != nil:
-		cur = p.After
-	case p.Before != nil:
-		cur = p.Before
-		// Walk backwards, then flip the page into display order.
-		if cmp == ">" {
-			cmp, dir = "<", "DESC"
-		} else {
-			cmp, dir = ">", "ASC"
-		}
-	}
+	col, cmp, dir, cur := k.Column, k.Cmp, k.Dir, k.Cursor
 	q := `SELECT o.id FROM orders o WHERE o.account_id = ?`
 	args := []any{account}
 	if p.CustomerNumber != "" {
@@ -177,7 +158,7 @@ func (s *DB) ListOrders(ctx context.Context, account int64, p status.PageRequest
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if p.Before != nil {
+	if k.Reverse {
 		for i, j := 0, len(ids)-1; i < j; i, j = i+1, j-1 {
 			ids[i], ids[j] = ids[j], ids[i]
 		}
@@ -195,7 +176,10 @@ func (s *DB) ListOrders(ctx context.Context, account int64, p status.PageRequest
 
 // CursorOf returns the cursor position of an order in an ordering.
 func (s *DB) CursorOf(ctx context.Context, o *status.Order, ordering string) (status.Cursor, error) {
-	col := orderingColumns[strings.TrimPrefix(ordering, "-")]
+	col, ok := status.OrderingColumn(ordering)
+	if !ok {
+		return status.Cursor{}, status.Invalid("ordering", "Use created_at, updated_at or order_date, optionally prefixed with -.")
+	}
 	var c status.Cursor
 	err := s.db.QueryRowContext(ctx, `SELECT `+col+`, seq FROM orders WHERE id = ?`, o.ID).Scan(&c.Value, &c.Seq)
 	return c, err

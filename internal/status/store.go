@@ -1,6 +1,9 @@
 package status
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Store persists accounts and orders. Every write happens in one transaction: a method that
 // returns an error has changed nothing.
@@ -47,6 +50,51 @@ type PageRequest struct {
 	// email compares trimmed and case-insensitively).
 	CustomerNumber string
 	RecipientEmail string
+}
+
+// orderingColumns are the columns an order list may be ordered by.
+var orderingColumns = map[string]bool{"created_at": true, "updated_at": true, "order_date": true}
+
+// OrderingColumn returns the column of an ordering ("created_at", "-order_date", …) and
+// whether the ordering is valid.
+func OrderingColumn(ordering string) (string, bool) {
+	col := strings.TrimPrefix(ordering, "-")
+	return col, orderingColumns[col]
+}
+
+// Keyset is how a store walks an ordering for a page: the column, the comparison with the
+// cursor (">" or "<") and the sort direction, the cursor (nil for the first page), and
+// whether the rows come back in reverse display order (a page before a cursor), which the
+// store flips.
+type Keyset struct {
+	Column, Cmp, Dir string
+	Cursor           *Cursor
+	Reverse          bool
+}
+
+// Keyset resolves the page request for keyset pagination on (column, seq).
+func (p PageRequest) Keyset() (Keyset, error) {
+	col, ok := OrderingColumn(p.Ordering)
+	if !ok {
+		return Keyset{}, Invalid("ordering", "Use created_at, updated_at or order_date, optionally prefixed with -.")
+	}
+	k := Keyset{Column: col, Cmp: ">", Dir: "ASC"}
+	if strings.HasPrefix(p.Ordering, "-") {
+		k.Cmp, k.Dir = "<", "DESC"
+	}
+	switch {
+	case p.After != nil:
+		k.Cursor = p.After
+	case p.Before != nil:
+		// Walk backwards, then flip the page into display order.
+		k.Cursor, k.Reverse = p.Before, true
+		if k.Cmp == ">" {
+			k.Cmp, k.Dir = "<", "DESC"
+		} else {
+			k.Cmp, k.Dir = ">", "ASC"
+		}
+	}
+	return k, nil
 }
 
 // Cursor is a position in an ordering: the sort value and the row sequence number.
