@@ -16,12 +16,15 @@ type accountSettings struct {
 	Language       string   `json:"language"`
 	CallbackMode   string   `json:"callback_mode,omitempty"`
 	CallbackTopics []string `json:"callback_topics,omitempty"`
+	DisplayName    string   `json:"display_name,omitempty"`
+	ShopURL        string   `json:"shop_url,omitempty"`
+	ReturnsURL     string   `json:"returns_url,omitempty"`
 }
 
 // EncodeAccountSettings returns the settings document of a.
 func EncodeAccountSettings(a Account) string {
 	b, _ := json.Marshal(accountSettings{a.PublicView, a.LogoURL, a.AccentColor, a.SupportEmail, a.SupportPhone, a.SupportURL,
-		a.CallbackURL, a.Language, a.CallbackMode, a.CallbackTopics})
+		a.CallbackURL, a.Language, a.CallbackMode, a.CallbackTopics, a.DisplayName, a.ShopURL, a.ReturnsURL})
 	return string(b)
 }
 
@@ -35,6 +38,7 @@ func DecodeAccountSettings(doc string, a *Account) error {
 	a.PublicView, a.LogoURL, a.AccentColor, a.SupportEmail, a.SupportPhone, a.SupportURL, a.CallbackURL, a.Language =
 		st.PublicView, st.LogoURL, st.AccentColor, st.SupportEmail, st.SupportPhone, st.SupportURL, st.CallbackURL, st.Language
 	a.CallbackMode, a.CallbackTopics = st.CallbackMode, st.CallbackTopics
+	a.DisplayName, a.ShopURL, a.ReturnsURL = st.DisplayName, st.ShopURL, st.ReturnsURL
 	if a.PublicView == "" {
 		a.PublicView = PublicViewStatus
 	}

@@ -42,6 +42,12 @@ type Account struct {
 	// or "none" (only the verification form).
 	PublicView string `json:"public_view"`
 	// Branding and support contact, shown on the shopper page and the widget.
+	// DisplayName, when set, is shown instead of Name; ShopURL is where the logo links;
+	// ReturnsURL is offered on delivered orders. LogoURL is either an external https URL
+	// (demo data) or the content-hashed URL of a logo uploaded into the database.
+	DisplayName  string `json:"display_name"`
+	ShopURL      string `json:"shop_url"`
+	ReturnsURL   string `json:"returns_url"`
 	LogoURL      string `json:"logo_url"`
 	AccentColor  string `json:"accent_color"`
 	SupportEmail string `json:"support_email"`
