@@ -17,6 +17,7 @@ func settingsOf(a status.Account) string { return status.EncodeAccountSettings(a
 
 // CreateAccount implements status.Store.
 func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []byte) error {
+	defer s.announce(Change{Account: a.ID})
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		now := status.FormatTimestamp(s.now())
 		sk, pk, cb := s.sealAccount(a)
@@ -37,6 +38,7 @@ func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []by
 
 // UpdateAccount implements status.Store. Other instances hear of the change (Listen).
 func (s *DB) UpdateAccount(ctx context.Context, a status.Account) error {
+	defer s.announce(Change{Account: a.ID})
 	sk, pk, cb := s.sealAccount(a)
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE accounts SET name = $1, signing_key = $2, previous_signing_key = $3, callback_secret = $4, settings = $5 WHERE id = $6`,
@@ -47,7 +49,7 @@ func (s *DB) UpdateAccount(ctx context.Context, a status.Account) error {
 		if tag.RowsAffected() == 0 {
 			return status.ErrNotFound
 		}
-		_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, s.channel, Change{Account: a.ID}.payload())
+		_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, s.channel, payload(Change{Account: a.ID}))
 		return err
 	})
 }
@@ -98,24 +100,38 @@ func (s *DB) Accounts(ctx context.Context) ([]status.Account, error) {
 // deleted). The token's last-used time is written when it is older than tokenTouchEvery, so
 // that a busy client costs one write a minute, not one per request.
 func (s *DB) AccountByToken(ctx context.Context, tokenHash []byte) (status.Account, error) {
+	a, _, err := s.AccountByTokenUntil(ctx, tokenHash)
+	return a, err
+}
+
+// AccountByTokenUntil is AccountByToken with how long its answer holds: until the token
+// expires or its last use is due to be recorded again, whichever comes first.
+func (s *DB) AccountByTokenUntil(ctx context.Context, tokenHash []byte) (status.Account, time.Time, error) {
 	var expires, used *string
 	a, err := s.scanAccount(s.pool.QueryRow(ctx, `SELECT `+accountCols+`, t.expires_at, t.last_used_at FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = $1`, tokenHash),
 		&expires, &used)
 	if err != nil {
-		return a, err
+		return a, time.Time{}, err
 	}
 	now := s.now()
+	until := now.Add(tokenTouchEvery)
 	if expires != nil {
-		if t, err := time.Parse(time.RFC3339Nano, *expires); err != nil || !now.Before(t) {
-			return status.Account{}, status.ErrNotFound
+		t, err := time.Parse(time.RFC3339Nano, *expires)
+		if err != nil || !now.Before(t) {
+			return status.Account{}, time.Time{}, status.ErrNotFound
+		}
+		if t.Before(until) {
+			until = t
 		}
 	}
 	if last := parseTime(used); now.Sub(last) >= tokenTouchEvery {
 		if _, err := s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE hash = $2`, status.FormatTimestamp(now), tokenHash); err != nil {
-			return status.Account{}, err
+			return status.Account{}, time.Time{}, err
 		}
+	} else if next := last.Add(tokenTouchEvery); next.Before(until) {
+		until = next
 	}
-	return a, nil
+	return a, until, nil
 }
 
 const tokenTouchEvery = time.Minute
@@ -140,8 +156,15 @@ func (s *DB) CreateToken(ctx context.Context, t auth.APIToken) error {
 	if !t.ExpiresAt.IsZero() {
 		expires = status.FormatTimestamp(t.ExpiresAt)
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO api_tokens (hash, id, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-		t.Hash, t.ID, t.Account, status.FormatTimestamp(t.CreatedAt), expires)
+	defer s.announce(Change{Account: t.Account})
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO api_tokens (hash, id, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+			t.Hash, t.ID, t.Account, status.FormatTimestamp(t.CreatedAt), expires); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, s.channel, payload(Change{Account: t.Account}))
+		return err
+	})
 	if foreignKeyViolation(err) {
 		return fmt.Errorf("account %d: %w", t.Account, status.ErrNotFound)
 	}
@@ -173,12 +196,17 @@ func (s *DB) Tokens(ctx context.Context, account int64) ([]auth.APIToken, error)
 // RevokeToken deletes the token with that public id from account; status.ErrNotFound when
 // the account has no such token.
 func (s *DB) RevokeToken(ctx context.Context, account int64, id string) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM api_tokens WHERE account_id = $1 AND id = $2`, account, id)
-	if err != nil {
+	// Other instances drop the token from their caches when they hear of it (Listen).
+	defer s.announce(Change{Account: account})
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM api_tokens WHERE account_id = $1 AND id = $2`, account, id)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return status.ErrNotFound
+		}
+		_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, s.channel, payload(Change{Account: account}))
 		return err
-	}
-	if tag.RowsAffected() == 0 {
-		return status.ErrNotFound
-	}
-	return nil
+	})
 }

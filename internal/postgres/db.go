@@ -54,6 +54,8 @@ type DB struct {
 	now  func() time.Time
 	// channel is the LISTEN/NOTIFY channel of this database and schema (notify.go).
 	channel string
+	// changes tells this instance's caches of its own writes (notify.go).
+	changes changeFeed
 	// key seals the secrets kept in the database (secrets.go).
 	key *auth.MasterKey
 }

@@ -3,9 +3,12 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/orderstatus/orderstatus/internal/status"
 )
 
 // channelPrefix names the LISTEN/NOTIFY channel on which every instance hears what the
@@ -14,30 +17,57 @@ import (
 // schemas of one database do not hear each other.
 const channelPrefix = "orderstatus_changes:"
 
-// Change is what one committed write changed: an order (OrderID and its new Version) or an
-// account's settings (Account). The zero Change means "anything may have changed": Listen
-// sends it after it (re)connects, since notifications sent while it was not listening are lost.
-type Change struct {
-	OrderID string `json:"o,omitempty"`
-	Version int64  `json:"v,omitempty"`
-	Account int64  `json:"a,omitempty"`
+// Change is what one committed write changed (status.Change: an order with its version and
+// lookup keys, an account, or everything). Listen sends Change{All: true} after it
+// (re)connects, since notifications sent while it was not listening are lost.
+type Change = status.Change
+
+// maxPayload keeps a notification under PostgreSQL's 8000-byte limit; a change whose keys do
+// not fit is announced as All.
+const maxPayload = 7000
+
+func payload(c Change) string {
+	b, _ := json.Marshal(c)
+	if len(b) > maxPayload {
+		b, _ = json.Marshal(Change{OrderID: c.OrderID, Version: c.Version, Account: c.Account, All: true})
+	}
+	return string(b)
 }
 
-func (c Change) payload() string {
-	b, _ := json.Marshal(c)
-	return string(b)
+// changeFeed tells this instance's caches of its own writes at once: a notification reaches
+// Listen only a moment after the commit, and the writer's next request must not be served
+// from a cache that has not heard of it yet.
+type changeFeed struct {
+	mu   sync.RWMutex
+	subs []func(Change)
+}
+
+// OnChange calls fn with every change this instance commits, after the commit and before the
+// writing call returns. Changes by other instances arrive through Listen.
+func (s *DB) OnChange(fn func(Change)) {
+	s.changes.mu.Lock()
+	s.changes.subs = append(s.changes.subs, fn)
+	s.changes.mu.Unlock()
+}
+
+func (s *DB) announce(c Change) {
+	s.changes.mu.RLock()
+	defer s.changes.mu.RUnlock()
+	for _, fn := range s.changes.subs {
+		fn(c)
+	}
 }
 
 // queueNotify adds the notification of c to a write's batch. PostgreSQL delivers it when the
 // transaction commits, and not at all when it rolls back.
 func queueNotify(b *pgx.Batch, channel string, c Change) {
-	b.Queue(`SELECT pg_notify($1, $2)`, channel, c.payload())
+	b.Queue(`SELECT pg_notify($1, $2)`, channel, payload(c))
 }
 
 // Listen calls fn with every change that any instance on this database commits, until ctx is
 // done. It holds one connection of its own. After it connects, and again after every
-// reconnect, it calls fn with the zero Change first, so that a cache drops what it may have
-// missed. It returns ctx's error.
+// reconnect, it calls fn with Change{All: true} first, so that a cache drops what it may
+// have missed. It returns ctx's error.
 func (s *DB) Listen(ctx context.Context, fn func(Change)) error {
 	delay := 100 * time.Millisecond
 	for {
@@ -68,7 +98,7 @@ func (s *DB) listenOnce(ctx context.Context, fn func(Change)) error {
 	if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{s.channel}.Sanitize()); err != nil {
 		return err
 	}
-	fn(Change{})
+	fn(Change{All: true})
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {

@@ -137,6 +137,7 @@ func (s *DB) writeOptimistic(ctx context.Context, change func(ctx context.Contex
 	if err != nil {
 		return nil, nil, err
 	}
+	s.announce(status.OrderChange(saved, prev))
 	return saved, prev, nil
 }
 
@@ -460,7 +461,7 @@ func (w *orderWrite) exec(ctx context.Context, tx pgx.Tx) error {
 			ORDER BY n ON CONFLICT (tracking_seq, dedupe_key) DO NOTHING`,
 			t.ID, tw.keys, tw.timestamps, tw.codes, tw.docs)
 	}
-	queueNotify(b, w.channel, Change{OrderID: o.ID, Version: o.Version})
+	queueNotify(b, w.channel, status.OrderChange(o, w.prev))
 	// The account's callback URL, mode and topics, read in the same transaction, so that a
 	// change made through any instance applies to the next write at once.
 	target := o.CallbackURL

@@ -1,7 +1,10 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/i18n"
@@ -42,6 +45,7 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
+	gen := s.readGeneration()
 	g, err := s.access.Resolve(r.Context(), req, s.caller(r))
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -51,6 +55,14 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 		_, note := s.liveRefresh(r.Context(), g)
 		w.Header().Set(liveRefreshHeader, note)
 	}
-	info := status.BuildInfo(g.Order, s.infoOptions(g, req, infoLanguage(req.Lang, g.Order)))
-	writeJSON(w, http.StatusOK, info)
+	lang := infoLanguage(req.Lang, g.Order)
+	key := s.responseKey("info", gen, g, lang, strconv.FormatBool(req.SingleTracking))
+	body, err := s.cachedBody(key, g, "application/json", func(buf *bytes.Buffer) error {
+		return json.NewEncoder(buf).Encode(status.BuildInfo(g.Order, s.infoOptions(g, req, lang)))
+	})
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	body.Serve(w, r)
 }

@@ -228,7 +228,8 @@ func BenchmarkWidgetCachedHit100k(b *testing.B) {
 	h := e.srv.Handler()
 	q := auth.SignedQuery(e.acctA, status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "S-000100"}, 0, time.Now())
 	benchGet(b, h, "/v4/track/orders/info-widget/?"+q.Encode())
-	entries, bytes, _, _ := e.srv.widgets.Stats()
+	st := e.srv.responses.Stats()
+	entries, bytes := st.Entries, st.Bytes
 	b.ReportMetric(float64(entries), "cache-entries")
 	b.ReportMetric(float64(bytes), "cache-bytes")
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/callback"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
-	"github.com/orderstatus/orderstatus/internal/widget"
 )
 
 // metrics are the Prometheus series of one server, in a registry of its own (tests run many
@@ -32,7 +31,7 @@ type metrics struct {
 // requestBuckets span a cached widget (well under a millisecond) to a slow live refresh.
 var requestBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
-func newMetrics(db Store, widgets *widget.Cache) *metrics {
+func newMetrics(db Store, caches *cacheCollector) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "orderstatus_http_requests_total",
@@ -62,7 +61,7 @@ func newMetrics(db Store, widgets *widget.Cache) *metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requests, m.duration, m.refusals, m.callbacks,
-		&dbCollector{db: db}, &widgetCollector{c: widgets},
+		&dbCollector{db: db}, caches,
 	)
 	return m
 }
@@ -175,9 +174,9 @@ var (
 	outboxPendingDesc = prometheus.NewDesc("orderstatus_outbox_pending",
 		"Callbacks waiting for delivery.", nil, nil)
 	cacheHitsDesc = prometheus.NewDesc("orderstatus_cache_hits_total",
-		"Hits of the store's in-memory caches: callback_url (accounts' callback URLs read by order writes), statement (prepared SQL).", []string{"cache"}, nil)
+		"Hits of the in-memory caches: callback_url (accounts' callback URLs read by order writes), statement (prepared SQL), and the read path's orders, lookups, accounts, tokens and responses (rendered pages, info documents, widget images).", []string{"cache"}, nil)
 	cacheMissesDesc = prometheus.NewDesc("orderstatus_cache_misses_total",
-		"Misses of the store's in-memory caches.", []string{"cache"}, nil)
+		"Misses of the in-memory caches.", []string{"cache"}, nil)
 	outboxOldestDesc = prometheus.NewDesc("orderstatus_outbox_oldest_pending_age_seconds",
 		"Age of the oldest callback waiting for delivery; 0 when none waits.", nil, nil)
 )
@@ -222,28 +221,4 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(outboxPendingDesc, prometheus.GaugeValue, float64(n))
 	ch <- prometheus.MustNewConstMetric(outboxOldestDesc, prometheus.GaugeValue, age)
-}
-
-// widgetCollector reads the widget cache's figures at scrape time.
-type widgetCollector struct{ c *widget.Cache }
-
-var (
-	widgetEntriesDesc = prometheus.NewDesc("orderstatus_widget_cache_entries", "Rendered widget images in memory.", nil, nil)
-	widgetBytesDesc   = prometheus.NewDesc("orderstatus_widget_cache_bytes", "Bytes of rendered widget images in memory.", nil, nil)
-	widgetHitsDesc    = prometheus.NewDesc("orderstatus_widget_cache_hits_total", "Widget cache hits.", nil, nil)
-	widgetMissesDesc  = prometheus.NewDesc("orderstatus_widget_cache_misses_total", "Widget cache misses.", nil, nil)
-)
-
-func (c *widgetCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{widgetEntriesDesc, widgetBytesDesc, widgetHitsDesc, widgetMissesDesc} {
-		ch <- d
-	}
-}
-
-func (c *widgetCollector) Collect(ch chan<- prometheus.Metric) {
-	entries, bytes, hits, misses := c.c.Stats()
-	ch <- prometheus.MustNewConstMetric(widgetEntriesDesc, prometheus.GaugeValue, float64(entries))
-	ch <- prometheus.MustNewConstMetric(widgetBytesDesc, prometheus.GaugeValue, float64(bytes))
-	ch <- prometheus.MustNewConstMetric(widgetHitsDesc, prometheus.CounterValue, float64(hits))
-	ch <- prometheus.MustNewConstMetric(widgetMissesDesc, prometheus.CounterValue, float64(misses))
 }

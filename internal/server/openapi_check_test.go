@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/andybalholm/brotli"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -109,7 +111,7 @@ func checkAPI(t testing.TB, h http.Handler) (http.Handler, *apiCheck) {
 			Header:                 rec.Header(),
 			Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
 		}
-		in.SetBodyBytes(rec.body.Bytes())
+		in.SetBodyBytes(decodedBody(t, rec.Header().Get("Content-Encoding"), rec.body.Bytes()))
 		if err := openapi3filter.ValidateResponse(r.Context(), in); err != nil {
 			t.Errorf("openapi: %s %s answered %d, which does not match openapi.json: %v\nbody: %.400s", r.Method, r.URL.RequestURI(), code, err, rec.body.Bytes())
 		}
@@ -156,3 +158,30 @@ func (c *captureWriter) status() int {
 func (c *captureWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
 var _ io.Writer = (*captureWriter)(nil)
+
+// decodedBody undoes a response's Content-Encoding, so that the description validates what
+// the client reads.
+func decodedBody(t testing.TB, encoding string, b []byte) []byte {
+	var rd io.Reader
+	switch encoding {
+	case "":
+		return b
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Errorf("gzip body: %v", err)
+			return b
+		}
+		rd = zr
+	case "br":
+		rd = brotli.NewReader(bytes.NewReader(b))
+	default:
+		t.Errorf("unknown Content-Encoding %q", encoding)
+		return b
+	}
+	out, err := io.ReadAll(rd)
+	if err != nil {
+		t.Errorf("%s body: %v", encoding, err)
+	}
+	return out
+}

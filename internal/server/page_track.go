@@ -24,16 +24,25 @@ var lookupParams = []string{"account", "order_number", "client_key", "client", "
 // render writes a templ component as an HTML page: rendered into a buffer first, so that a
 // failed render becomes a clean 500.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, c templ.Component) {
+	s.renderWith(w, r, code, func(buf *bytes.Buffer) error { return c.Render(r.Context(), buf) })
+}
+
+// renderWith writes the HTML page build makes.
+func (s *Server) renderWith(w http.ResponseWriter, r *http.Request, code int, build func(*bytes.Buffer) error) {
 	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
-		s.logger.ErrorContext(r.Context(), "render", "err", err, "request_id", requestIDOf(r))
-		http.Error(w, "Internal server error", http.StatusInternalServerError)
+	if err := build(&buf); err != nil {
+		s.renderFailed(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	w.Write(buf.Bytes())
+}
+
+func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, err error) {
+	s.logger.ErrorContext(r.Context(), "render", "err", err, "request_id", requestIDOf(r))
+	http.Error(w, "Internal server error", http.StatusInternalServerError)
 }
 
 // pageLang picks the page language: lang parameter, the switcher's choice in the session,
@@ -182,6 +191,7 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 		s.pageError(w, r, page, q, err)
 		return
 	}
+	gen := s.readGeneration()
 	g, err := s.access.Resolve(r.Context(), req, s.shopperCaller(r, ss))
 	if err != nil {
 		s.pageError(w, r, page, q, err)
@@ -216,16 +226,35 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 			notice = i18n.T(lang, "page.live_refresh_failed")
 		}
 	}
-	opt := s.infoOptions(g, req, lang)
-	info := status.BuildInfo(g.Order, opt)
-	v := trackView(page, info)
-	v.Notice = notice
-	v.Lookup = lookupHidden(q)
-	v.FeedbackThanks = q.Get("feedback") == "thanks"
-	if g.Level == status.AccessPublic {
-		v.Unlock = &templates.UnlockForm{Lookup: lookupHidden(q), Error: verifyError}
+	build := func(buf *bytes.Buffer) error {
+		v := trackView(page, status.BuildInfo(g.Order, s.infoOptions(g, req, lang)))
+		v.Notice = notice
+		v.Lookup = lookupHidden(q)
+		v.FeedbackThanks = q.Get("feedback") == "thanks"
+		if g.Level == status.AccessPublic {
+			v.Unlock = &templates.UnlockForm{Lookup: lookupHidden(q), Error: verifyError}
+		}
+		return templates.TrackPage(v).Render(r.Context(), buf)
 	}
-	s.render(w, r, okCode, templates.TrackPage(v))
+	if okCode != http.StatusOK || verifyError != "" || notice != "" || r.Method != http.MethodGet {
+		s.renderWith(w, r, okCode, build)
+		return
+	}
+	// The page is made from the grant, the language and the lookup it names (its forms
+	// resubmit the lookup), so those name it in the cache.
+	key := s.responseKey("page", gen, g, lang, trackURL(q), q.Get("feedback"))
+	body, err := s.cachedBody(key, g, "text/html; charset=utf-8", build)
+	if err != nil {
+		s.renderFailed(w, r, err)
+		return
+	}
+	// A public page holds nothing personal: browsers may keep it and revalidate (ETag).
+	if g.Level == status.AccessPublic {
+		w.Header().Set("Cache-Control", "no-cache")
+	} else {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	body.Serve(w, r)
 }
 
 // shopperCaller describes a page request: the browser's proved orders and its address. The

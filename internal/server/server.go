@@ -6,14 +6,14 @@ package server
 import (
 	"context"
 	"fmt"
-	"github.com/orderstatus/orderstatus/internal/auth"
-	"github.com/orderstatus/orderstatus/internal/widget"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"time"
 
+	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/cache"
 	"github.com/orderstatus/orderstatus/internal/carrier"
 	"github.com/orderstatus/orderstatus/internal/housekeeping"
 	"github.com/orderstatus/orderstatus/internal/status"
@@ -42,6 +42,10 @@ type Config struct {
 	MetricsSeparate bool
 	// Housekeeping counts what the pruning job removed, for /metrics; nil when no job runs.
 	Housekeeping *housekeeping.Counters
+	// CacheBytes bounds the memory of the read-path caches (--cache-size): half for what the
+	// access service reads (orders, lookups, accounts, tokens), half for rendered responses.
+	// 0 is defaultCacheBytes.
+	CacheBytes int64
 }
 
 // Server holds the concrete dependencies of the handlers.
@@ -55,14 +59,25 @@ type Server struct {
 	sessions *sessionStores
 	// csrf refuses cross-site form posts (Sec-Fetch-Site / Origin checks of the standard
 	// library); it wraps every form route.
-	csrf *http.CrossOriginProtection
-	// widgets caches rendered widget PNGs by ETag.
-	widgets *widget.Cache
+	csrf    *http.CrossOriginProtection
 	metrics *metrics
 	// couriers is the courier directory (names, tracking pages, last-mile partners).
 	couriers *carrier.Directory
 	// requestIDs names each request for the logs and the X-Request-Id header.
 	requestIDs *requestIDs
+	// reads caches what the access service reads; responses the rendered answers made from
+	// it (responses.go). stopListen ends the subscription to other instances' changes.
+	reads      *cache.Store
+	responses  *cache.LRU[*cache.Body]
+	stopListen context.CancelFunc
+}
+
+// foreignWriter is a store that counts writes by other processes (SQLite).
+type foreignWriter interface{ ForeignWrites() uint64 }
+
+// changeListener is a store that hears other instances' writes (PostgreSQL).
+type changeListener interface {
+	Listen(ctx context.Context, fn func(status.Change)) error
 }
 
 // New returns the server. It fails only when the session keys cannot be read or created.
@@ -71,13 +86,24 @@ func New(cfg Config, db Store, logger *slog.Logger) (*Server, error) {
 	clock := func() time.Time { return s.now() }
 	s.couriers = carrier.LoadDirectory()
 	s.ingest = &status.Ingest{Store: db, Now: clock, CheckCallbackURL: s.checkCallbackURL, Couriers: s.couriers}
-	s.access = &auth.Service{Store: db, Limits: db, Now: clock}
+	opt := cache.Options{MaxBytes: cfg.cacheBytes() / 2, Now: clock}
+	if fw, ok := db.(foreignWriter); ok {
+		opt.Foreign = fw.ForeignWrites
+	}
+	s.reads = cache.NewStore(db, opt)
+	s.responses = cache.NewLRU[*cache.Body](cfg.cacheBytes() / 2)
+	db.OnChange(s.reads.Apply)
+	listenCtx, stop := context.WithCancel(context.Background())
+	s.stopListen = stop
+	if l, ok := db.(changeListener); ok {
+		go l.Listen(listenCtx, s.reads.Apply)
+	}
+	s.access = &auth.Service{Store: s.reads, Limits: db, Now: clock}
 	s.sessions = &sessionStores{settings: db, secure: secureCookies(cfg.BaseURL), now: clock, logger: logger}
 	if err := s.sessions.load(context.Background()); err != nil {
 		return nil, fmt.Errorf("session keys: %w", err)
 	}
-	s.widgets = widget.NewCache(widgetCacheBytes)
-	s.metrics = newMetrics(db, s.widgets)
+	s.metrics = newMetrics(db, &cacheCollector{stats: s.cacheStats})
 	s.access.Refused = s.metrics.refused
 	s.csrf = http.NewCrossOriginProtection()
 	s.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -85,6 +111,9 @@ func New(cfg Config, db Store, logger *slog.Logger) (*Server, error) {
 	}))
 	return s, nil
 }
+
+// Close ends the server's background work (the subscription to other instances' changes).
+func (s *Server) Close() { s.stopListen() }
 
 // Handler returns the router.
 func (s *Server) Handler() http.Handler { return s.routes() }

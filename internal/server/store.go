@@ -37,6 +37,9 @@ type Store interface {
 	OutboxPending(ctx context.Context) (int, time.Time, error)
 	AddFeedback(ctx context.Context, orderID, trackingID, topic, vote string, at time.Time) error
 	Feedback(ctx context.Context, orderID string) ([]status.Feedback, error)
+
+	// OnChange subscribes to the store's own committed writes (the read caches' invalidation).
+	OnChange(fn func(status.Change))
 }
 
 // writerStore is what only the SQLite store reports: its group-commit writer and its caches.

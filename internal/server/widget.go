@@ -1,21 +1,18 @@
 package server
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/cache"
 	"github.com/orderstatus/orderstatus/internal/i18n"
 	"github.com/orderstatus/orderstatus/internal/status"
 	"github.com/orderstatus/orderstatus/internal/widget"
 )
-
-// widgetCacheBytes bounds the memory of rendered widget images.
-const widgetCacheBytes = 32 << 20
 
 // widgetParams are the widget's own parameters besides the lookup.
 type widgetParams struct {
@@ -62,22 +59,22 @@ func (s *Server) widgetFallback(w http.ResponseWriter, r *http.Request, p widget
 	if lang == "" {
 		lang = i18n.Default
 	}
-	key := "fallback|" + lang + "|" + strconv.Itoa(p.opt.Width) + "|" + strconv.Itoa(p.opt.Scale) + "|" + p.opt.Theme
-	png, ok := s.widgets.Get(key)
+	key := "fallback\x00" + lang + "\x00" + strconv.Itoa(p.opt.Width) + "\x00" + strconv.Itoa(p.opt.Scale) + "\x00" + p.opt.Theme
+	png, ok := s.responses.Get(key)
 	if !ok {
-		var err error
-		png, err = widget.Fallback(i18n.T(lang, "widget.fallback"), p.opt)
+		img, err := widget.Fallback(i18n.T(lang, "widget.fallback"), p.opt)
 		if err != nil {
 			s.logger.ErrorContext(r.Context(), "widget fallback", "err", err)
 			http.Error(w, "", http.StatusInternalServerError)
 			return
 		}
-		s.widgets.Add(key, png)
+		png = cache.NewBody(img, "image/png", "")
+		s.responses.Add(key, png, png.Size(), nil)
 	}
 	w.Header().Set("X-Orderstatus-Widget", "fallback; reason="+reason)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Content-Type", "image/png")
-	w.Write(png)
+	w.Write(png.Raw)
 }
 
 // widgetResolve resolves a widget request. Callers without a token must hold a valid s for
@@ -106,6 +103,7 @@ func (s *Server) widgetResolve(r *http.Request) (*auth.Grant, status.InfoRequest
 
 func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
 	hasToken := auth.BearerToken(r.Header.Get("Authorization")) != ""
+	gen := s.readGeneration()
 	res, req, p, reason, err := s.widgetResolve(r)
 	if err != nil {
 		if hasToken {
@@ -121,32 +119,22 @@ func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(liveRefreshHeader, note)
 	}
 	lang := infoLanguage(p.lang, res.Order)
-	now := s.now()
-	// The image changes with the order, the language, the size and the day ("expected today").
-	day := now.UTC().Format(status.DateLayout)
-	sum := sha256.Sum256([]byte(strings.Join([]string{res.Order.ID, strconv.FormatInt(res.Order.Version, 10), lang,
-		strconv.Itoa(p.opt.Width), strconv.Itoa(p.opt.Scale), p.opt.Theme, day, res.TrackingID, strconv.FormatBool(req.SingleTracking),
-		res.Account.Name, res.Account.AccentColor}, "|")))
-	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
-	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "no-cache")
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
-		w.WriteHeader(http.StatusNotModified)
+	key := s.responseKey("widget", gen, res, lang, strconv.Itoa(p.opt.Width), strconv.Itoa(p.opt.Scale), p.opt.Theme,
+		strconv.FormatBool(req.SingleTracking))
+	body, err := s.cachedBody(key, res, "image/png", func(buf *bytes.Buffer) error {
+		info := status.BuildInfo(res.Order, s.infoOptions(res, req, lang))
+		png, err := widget.Render(widgetData(info.Story(), res.Account, lang), p.opt)
+		buf.Write(png)
+		return err
+	})
+	if err != nil {
+		s.logger.ErrorContext(r.Context(), "widget render", "err", err)
+		s.widgetFallback(w, r, p, "error")
 		return
 	}
-	png, ok := s.widgets.Get(etag)
-	if !ok {
-		info := status.BuildInfo(res.Order, s.infoOptions(res, req, lang))
-		png, err = widget.Render(widgetData(info.Story(), res.Account, lang), p.opt)
-		if err != nil {
-			s.logger.ErrorContext(r.Context(), "widget render", "err", err)
-			s.widgetFallback(w, r, p, "error")
-			return
-		}
-		s.widgets.Add(etag, png)
-	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Write(png)
+	// Mail proxies keep images: they must ask again (and get a 304 while nothing changed).
+	w.Header().Set("Cache-Control", "no-cache")
+	body.Serve(w, r)
 }
 
 // widgetData maps the summary onto what the widget draws: the shop, the order number and
@@ -202,6 +190,7 @@ func widgetTone(t string) string {
 // handleWidgetAlt returns the widget's alt text for templating systems.
 func (s *Server) handleWidgetAlt(w http.ResponseWriter, r *http.Request) {
 	hasToken := auth.BearerToken(r.Header.Get("Authorization")) != ""
+	gen := s.readGeneration()
 	res, req, p, reason, err := s.widgetResolve(r)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -219,6 +208,14 @@ func (s *Server) handleWidgetAlt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := infoLanguage(p.lang, res.Order)
-	info := status.BuildInfo(res.Order, s.infoOptions(res, req, lang))
-	w.Write([]byte(info.Story().Alt))
+	key := s.responseKey("alt", gen, res, lang, strconv.FormatBool(req.SingleTracking))
+	body, err := s.cachedBody(key, res, "text/plain; charset=utf-8", func(buf *bytes.Buffer) error {
+		buf.WriteString(status.BuildInfo(res.Order, s.infoOptions(res, req, lang)).Story().Alt)
+		return nil
+	})
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	body.Serve(w, r)
 }

@@ -110,7 +110,8 @@ func TestWidgetFallbackAndCaching(t *testing.T) {
 	if _, _, h2 := get(t, nil, good+"&theme=dark"); h2.Get("ETag") == etag {
 		t.Errorf("the theme does not change the ETag")
 	}
-	entries, _, hits, _ := d.srv.widgets.Stats()
+	st := d.srv.responses.Stats()
+	entries, hits := st.Entries, st.Hits
 	if entries == 0 || hits == 0 {
 		t.Errorf("cache not used: %d entries, %d hits", entries, hits)
 	}

@@ -18,6 +18,7 @@ func settingsOf(a status.Account) string { return status.EncodeAccountSettings(a
 // CreateAccount implements status.Store.
 func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []byte) error {
 	defer s.forgetCallbackURL(a.ID)
+	defer s.announce(status.Change{Account: a.ID})
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		now := status.FormatTimestamp(s.now())
 		sk, pk, cb := s.sealAccount(a)
@@ -39,6 +40,7 @@ func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []by
 // UpdateAccount implements status.Store.
 func (s *DB) UpdateAccount(ctx context.Context, a status.Account) error {
 	defer s.forgetCallbackURL(a.ID)
+	defer s.announce(status.Change{Account: a.ID})
 	sk, pk, cb := s.sealAccount(a)
 	res, err := s.db.ExecContext(ctx, `UPDATE accounts SET name = ?, signing_key = ?, previous_signing_key = ?, callback_secret = ?, settings = ? WHERE id = ?`,
 		a.Name, sk, pk, cb, settingsOf(a), a.ID)
@@ -97,24 +99,41 @@ func (s *DB) Accounts(ctx context.Context) ([]status.Account, error) {
 // last-used time is written when it is older than tokenTouchEvery, so that a busy client
 // costs one write a minute, not one per request.
 func (s *DB) AccountByToken(ctx context.Context, tokenHash []byte) (status.Account, error) {
+	a, _, err := s.AccountByTokenUntil(ctx, tokenHash)
+	return a, err
+}
+
+// AccountByTokenUntil is AccountByToken with how long its answer holds: until the token
+// expires or its last use is due to be recorded again, whichever comes first. A cache of
+// tokens keeps the answer no longer.
+func (s *DB) AccountByTokenUntil(ctx context.Context, tokenHash []byte) (status.Account, time.Time, error) {
 	var expires, used sql.NullString
 	a, err := s.scanAccount(cachedDB{s}.QueryRowContext(ctx, `SELECT `+prefixCols("a.", accountCols)+`, t.expires_at, t.last_used_at FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?`, tokenHash),
 		&expires, &used)
 	if err != nil {
-		return a, err
+		return a, time.Time{}, err
 	}
 	now := s.now()
+	until := now.Add(tokenTouchEvery)
 	if expires.Valid {
-		if t, err := time.Parse(time.RFC3339Nano, expires.String); err != nil || !now.Before(t) {
-			return status.Account{}, status.ErrNotFound
+		t, err := time.Parse(time.RFC3339Nano, expires.String)
+		if err != nil || !now.Before(t) {
+			return status.Account{}, time.Time{}, status.ErrNotFound
+		}
+		if t.Before(until) {
+			until = t
 		}
 	}
 	if last := parseNullTime(used); now.Sub(last) >= tokenTouchEvery {
 		if _, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE hash = ?`, status.FormatTimestamp(now), tokenHash); err != nil {
-			return status.Account{}, err
+			return status.Account{}, time.Time{}, err
+		}
+	} else {
+		if next := last.Add(tokenTouchEvery); next.Before(until) {
+			until = next
 		}
 	}
-	return a, nil
+	return a, until, nil
 }
 
 const tokenTouchEvery = time.Minute
@@ -134,6 +153,7 @@ func (s *DB) AddToken(ctx context.Context, account int64, tokenHash []byte) erro
 
 // CreateToken stores an API token. An unknown account is status.ErrNotFound.
 func (s *DB) CreateToken(ctx context.Context, t auth.APIToken) error {
+	defer s.announce(status.Change{Account: t.Account})
 	var expires any
 	if !t.ExpiresAt.IsZero() {
 		expires = status.FormatTimestamp(t.ExpiresAt)
@@ -171,6 +191,7 @@ func (s *DB) Tokens(ctx context.Context, account int64) ([]auth.APIToken, error)
 // RevokeToken deletes the token with that public id from account; status.ErrNotFound when
 // the account has no such token.
 func (s *DB) RevokeToken(ctx context.Context, account int64, id string) error {
+	defer s.announce(status.Change{Account: account})
 	res, err := s.db.ExecContext(ctx, `DELETE FROM api_tokens WHERE account_id = ? AND id = ?`, account, id)
 	if err != nil {
 		return err

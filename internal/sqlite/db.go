@@ -44,6 +44,8 @@ type DB struct {
 	}
 	// key seals the secrets kept in the database (secrets.go).
 	key *auth.MasterKey
+	// changes announces committed writes to caches (changes.go).
+	changes changeFeed
 }
 
 // Options are how a database is opened.
@@ -125,6 +127,11 @@ func OpenWith(ctx context.Context, path string, opt Options) (*DB, error) {
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(0)
 	s := &DB{db: db, now: time.Now, jobs: make(chan *writeJob), closed: make(chan struct{}), writerDone: make(chan struct{}), key: key}
+	if s.changes.shared, err = openSharedCounter(writesFile(path)); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", writesFile(path), err)
+	}
+	s.changes.base = s.changes.shared.load()
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -215,7 +222,7 @@ func ownerOnly(path string) error {
 		return err
 	}
 	f.Close()
-	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal", writesFile(path)} {
 		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}

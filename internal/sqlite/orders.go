@@ -98,6 +98,9 @@ func (s *DB) writeOptimistic(ctx context.Context, change func(ctx context.Contex
 		saved, prev = o, p
 		return s.writeChecked(ctx, tx, o, p)
 	})
+	if err == nil && saved != nil {
+		s.announce(status.OrderChange(saved, prev))
+	}
 	return saved, prev, err
 }
 

@@ -24,17 +24,3 @@ func BenchmarkRender600x2(b *testing.B) {
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "median-ns/op")
 }
-
-func BenchmarkCacheHit(b *testing.B) {
-	img, err := Render(cases[0].data, opts(600, 2, "light"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	c := NewCache(16 << 20)
-	c.Add("A-1001|600|2|light|en", img)
-	for b.Loop() {
-		if _, ok := c.Get("A-1001|600|2|light|en"); !ok {
-			b.Fatal("miss")
-		}
-	}
-}
