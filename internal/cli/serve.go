@@ -153,6 +153,7 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 		ln.Close()
 		return err
 	}
+	defer srv.Close()
 	integ.Callbacks.OnOutcome = srv.CountCallback
 	metricsAddr, stopMetrics, err := ops.serveMetrics(ctx, srv, log)
 	if err != nil {

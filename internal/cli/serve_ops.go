@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/server"
@@ -17,6 +20,7 @@ type serveOps struct {
 	LogFormat      string
 	TrustedProxies string
 	MetricsAddr    string
+	CacheSize      string
 }
 
 func (o *serveOps) register(fl *flag.FlagSet, env Env) {
@@ -31,6 +35,8 @@ func (o *serveOps) register(fl *flag.FlagSet, env Env) {
 		"comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
 	fl.StringVar(&o.MetricsAddr, "metrics-addr", def("ORDERSTATUS_METRICS_ADDR", ""),
 		"serve /metrics on this address instead of the main one")
+	fl.StringVar(&o.CacheSize, "cache-size", def("ORDERSTATUS_CACHE_SIZE", "128MB"),
+		"memory for the read path's caches (orders, lookups, accounts, rendered pages, info and widgets), e.g. 64MB or 1GB")
 }
 
 // apply puts the settings into the server configuration; ORDERSTATUS_METRICS_TOKEN has no
@@ -43,7 +49,33 @@ func (o *serveOps) apply(cfg *server.Config, env Env) error {
 	cfg.TrustedProxies = proxies
 	cfg.MetricsToken = env.Getenv("ORDERSTATUS_METRICS_TOKEN")
 	cfg.MetricsSeparate = o.MetricsAddr != ""
+	if cfg.CacheBytes, err = parseByteSize(o.CacheSize); err != nil {
+		return fmt.Errorf("--cache-size: %w", err)
+	}
 	return nil
+}
+
+// parseByteSize reads a size such as 128MB, 1GB, 512KB or a number of bytes.
+func parseByteSize(v string) (int64, error) {
+	s := strings.ToUpper(strings.TrimSpace(v))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		n      int64
+	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.n
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 || n > (1<<50)/mult {
+		return 0, fmt.Errorf("%q: want a size such as 64MB or 1GB", v)
+	}
+	if n*mult < 1<<20 {
+		return 0, fmt.Errorf("%q: at least 1MB", v)
+	}
+	return n * mult, nil
 }
 
 // serveMetrics serves srv's metrics on their own listener until ctx is done; it returns the
