@@ -219,6 +219,9 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 	opt := s.infoOptions(g, req, lang)
 	info := status.BuildInfo(g.Order, opt)
 	v := trackView(page, info)
+	if g.LinkUnconfirmed && g.Level == status.AccessPublic && notice == "" {
+		notice = i18n.T(lang, "page.link_unconfirmed")
+	}
 	v.Notice = notice
 	v.Lookup = lookupHidden(q)
 	v.FeedbackThanks = q.Get("feedback") == "thanks"
@@ -241,6 +244,9 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, page template
 	lang := page.Lang
 	var rl *auth.RateLimitError
 	var verr *status.ValidationError
+	if page.Shop == nil {
+		page.Shop = s.lookupShop(r, q)
+	}
 	switch {
 	case errors.As(err, &rl):
 		setRetryAfter(w, rl)
@@ -261,8 +267,26 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, page template
 	uq := withoutSignature(q)
 	if uq.Get("recipient_email") == "" && uq.Get("customer_number") == "" && len(uq) > 0 {
 		v.Unlock = &templates.UnlockForm{Lookup: lookupHidden(uq)}
+		if errors.Is(err, auth.ErrExpired) {
+			v.Message = i18n.T(lang, "page.expired_verify")
+		}
 	}
 	s.render(w, r, f.pageCode, templates.ErrorPage(v))
+}
+
+// lookupShop brands an error page by the account the request itself names (its account
+// parameter), never by an order it found: the branding says nothing about whether an
+// order exists. nil when the request names no account or an unknown one.
+func (s *Server) lookupShop(r *http.Request, q url.Values) *templates.Shop {
+	id, err := strconv.ParseInt(q.Get("account"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil
+	}
+	a, err := s.db.Account(r.Context(), id)
+	if err != nil {
+		return nil
+	}
+	return s.shopOf(a)
 }
 
 func withoutSignature(q url.Values) url.Values {
@@ -302,7 +326,7 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 	postal := strings.TrimSpace(r.PostForm.Get("recipient_postal_code"))
 	ss := s.shopperSession(r)
 	lang := pageLang(r, ss, "")
-	page := templates.Page{Lang: lang, Title: i18n.T(lang, "page.verify_heading"), LangReturn: trackURL(q)}
+	page := templates.Page{Lang: lang, Title: i18n.T(lang, "page.verify_heading"), LangReturn: trackURL(q), Shop: s.lookupShop(r, q)}
 	uq := withoutSignature(q)
 	show := func(code int, msg string) {
 		s.render(w, r, code, templates.ErrorPage(templates.ErrorView{Page: page,
