@@ -32,6 +32,7 @@ type copyTable struct {
 // that nothing is left behind silently.
 var copyTables = []copyTable{
 	{name: "accounts", cols: []string{"id", "name", "signing_key", "previous_signing_key", "callback_secret", "settings", "created_at"}},
+	{name: "account_logos", cols: []string{"account_id", "content_type", "sha256", "data", "created_at"}, conv: map[int]func(any) (any, error){3: toBytes}},
 	{name: "api_tokens", cols: []string{"hash", "id", "account_id", "created_at", "expires_at", "last_used_at"}},
 	{name: "settings", cols: []string{"key", "value"}, conv: map[int]func(any) (any, error){1: toBytes}},
 	{name: "orders", cols: []string{"seq", "id", "account_id", "order_number", "client_key", "external_order_id", "external_reference",

@@ -16,6 +16,7 @@ type Store interface {
 	status.Store
 	auth.LimitStore
 	auth.StaffStore
+	status.LogoStore
 
 	// Ping answers liveness, Ready readiness (the database answers and is migrated).
 	Ping(ctx context.Context) error
