@@ -92,17 +92,6 @@ func readAll(t *testing.T, resp *http.Response) string {
 	return b.String()
 }
 
-func (d *demoEnv) order(t *testing.T, number string) *status.Order {
-	t.Helper()
-	for _, o := range d.info.Orders {
-		if o.OrderNumber == number {
-			return o
-		}
-	}
-	t.Fatalf("no demo order %s", number)
-	return nil
-}
-
 func (d *demoEnv) accountOf(o *status.Order) status.Account {
 	if o.Account == d.acctB.ID {
 		return d.acctB
@@ -114,7 +103,7 @@ func (d *demoEnv) accountOf(o *status.Order) status.Account {
 // confirmed; an expired one says it expired and offers the verification form.
 func TestPageLinkProblemsAreSaid(t *testing.T) {
 	d := newDemoEnv(t)
-	o := d.order(t, "A-1001")
+	o := demoOrder(t, d, "A-1001")
 	a := d.accountOf(o)
 	l := status.Lookup{Kind: status.ByOrderNumber, Account: o.Account, Value: o.OrderNumber}
 
@@ -149,7 +138,7 @@ func TestPageLinkProblemsAreSaid(t *testing.T) {
 // exists, so the branding tells nothing.
 func TestPageErrorsBrandedByLookupAccount(t *testing.T) {
 	d := newDemoEnv(t)
-	o := d.order(t, "A-1001")
+	o := demoOrder(t, d, "A-1001")
 	a := d.accountOf(o)
 	code, body, _ := get(t, nil, d.http.URL+"/track?account="+itoa64(a.ID)+"&order_number=NOPE&lang=en")
 	if code != 404 || !strings.Contains(body, a.Name) || !strings.Contains(body, a.SupportEmail) {
@@ -165,7 +154,7 @@ func TestPageErrorsBrandedByLookupAccount(t *testing.T) {
 // the groups carriers print.
 func TestPageLookupIgnoresCaseAndSpaces(t *testing.T) {
 	d := newDemoEnv(t)
-	o := d.order(t, "A-1001")
+	o := demoOrder(t, d, "A-1001")
 	q := url.Values{"account": {itoa64(o.Account)}, "order_number": {" " + strings.ToLower(o.OrderNumber) + " "}, "lang": {"en"}}
 	if code, body, _ := get(t, nil, d.http.URL+"/track?"+q.Encode()); code != 200 || !strings.Contains(body, o.OrderNumber) {
 		t.Errorf("lower-case order number: %d", code)
@@ -188,7 +177,7 @@ func TestPageLookupIgnoresCaseAndSpaces(t *testing.T) {
 // email get the same words.
 func TestProofFailureNamesBothFields(t *testing.T) {
 	d := newDemoEnv(t)
-	o := d.order(t, "A-1001")
+	o := demoOrder(t, d, "A-1001")
 	_, wrongNumber, _ := post(t, nil, d.http.URL+"/?lang=en", url.Values{"order_number": {"A-99999"}, "recipient_email": {o.RecipientEmail}, "lang": {"en"}})
 	_, wrongEmail, _ := post(t, nil, d.http.URL+"/?lang=en", url.Values{"order_number": {o.OrderNumber}, "recipient_email": {"x@example.org"}, "lang": {"en"}})
 	msg := i18n.T("en", "page.verify_failed")
@@ -204,7 +193,7 @@ func TestProofFailureNamesBothFields(t *testing.T) {
 // in a POST body.
 func TestNoProofInRedirects(t *testing.T) {
 	d := newDemoEnv(t)
-	o := d.order(t, "A-1001")
+	o := demoOrder(t, d, "A-1001")
 	email, postal := o.RecipientEmail, o.Trackings[0].RecipientPostalCode
 	lookup := url.Values{"account": {itoa64(o.Account)}, "order_number": {o.OrderNumber}}
 	var forms []struct {
