@@ -109,6 +109,10 @@ func TestCopyDB(t *testing.T) {
 	if err := src.SetLogo(ctx, logo); err != nil {
 		t.Fatal(err)
 	}
+	note, err := src.AddOrderNote(ctx, auth.OrderNote{OrderID: outboxOrders[0], AccountID: a.ID, UserID: 1, UserEmail: demo.AdminEmail, Body: "Called the shopper."})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	stdout, stderr, err := runCmd(t, "", "", "copy-db", "--from", path, "--to", pg)
 	if err != nil {
@@ -188,6 +192,12 @@ func TestCopyDB(t *testing.T) {
 	same("feedback", wantFb, gotFb)
 	if got, err := dst.AccountLogo(ctx, a.ID); err != nil || !bytes.Equal(got.Data, logo.Data) || got.SHA256 != logo.SHA256 {
 		t.Errorf("logo copied as %d bytes %s, %v", len(got.Data), got.SHA256, err)
+	}
+	if got, err := dst.OrderNotes(ctx, outboxOrders[0]); err != nil || len(got) != 1 || got[0] != note {
+		t.Errorf("notes copied as %+v, %v; want %+v", got, err, note)
+	}
+	if n, err := dst.AddOrderNote(ctx, auth.OrderNote{OrderID: outboxOrders[0], AccountID: a.ID, UserID: 1, UserEmail: demo.AdminEmail, Body: "After the copy."}); err != nil || n.ID <= note.ID {
+		t.Errorf("note after the copy: %+v, %v", n, err)
 	}
 	if out.Copied["account_logos"] != 1 {
 		t.Errorf("copy-db copied %d logos, want 1", out.Copied["account_logos"])

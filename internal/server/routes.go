@@ -58,6 +58,8 @@ func (s *Server) routes() http.Handler {
 			r.Use(s.requireStaff)
 			r.Get("/", s.handleSupportSearch)
 			r.Get("/orders/{id}", s.handleSupportOrder)
+			r.Post("/orders/{id}/open", s.handleSupportOpenAsShopper)
+			r.Post("/orders/{id}/notes", s.handleSupportNoteAdd)
 			r.Get("/audit", s.handleSupportAudit)
 		})
 	})

@@ -17,6 +17,7 @@ type Store interface {
 	auth.LimitStore
 	auth.StaffStore
 	status.LogoStore
+	auth.NoteStore
 
 	// Ping answers liveness, Ready readiness (the database answers and is migrated).
 	Ping(ctx context.Context) error

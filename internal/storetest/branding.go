@@ -7,8 +7,10 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strings"
 	"testing"
 
+	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -82,5 +84,43 @@ func testLogos(t *testing.T, open Open) {
 	}
 	if a, _ := s.Account(ctx, 1001); a.LogoURL != "" || a.SupportEmail != "help@shop-a.example" {
 		t.Errorf("account after delete: %+v", a)
+	}
+}
+
+// Agent notes are kept per order, oldest first, each written with its audit entry.
+func testOrderNotes(t *testing.T, open Open) {
+	ctx := context.Background()
+	s, in := setup(t, open)
+	o := mustSave(t, in, 1001, order("N-1"))
+	other := mustSave(t, in, 1001, order("N-2"))
+	if got, err := s.OrderNotes(ctx, o.ID); err != nil || len(got) != 0 {
+		t.Fatalf("notes of a new order: %v, %v", got, err)
+	}
+	var added []auth.OrderNote
+	for _, body := range []string{"Shopper called: parcel not at the door.", "Asked DHL to investigate.\nTicket 4711."} {
+		n, err := s.AddOrderNote(ctx, auth.OrderNote{OrderID: o.ID, AccountID: 1001, UserID: 7, UserEmail: "agent@example.com", Body: body})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.ID == 0 || n.CreatedAt == "" {
+			t.Errorf("added note %+v", n)
+		}
+		added = append(added, n)
+	}
+	got, err := s.OrderNotes(ctx, o.ID)
+	if err != nil || len(got) != 2 || got[0] != added[0] || got[1] != added[1] {
+		t.Errorf("notes %+v, %v; want %+v", got, err, added)
+	}
+	if got, _ := s.OrderNotes(ctx, other.ID); len(got) != 0 {
+		t.Errorf("another order's notes: %+v", got)
+	}
+	entries, _, err := s.AuditEntries(ctx, auth.AuditFilter{Action: auth.AuditNote})
+	if err != nil || len(entries) != 2 || entries[0].OrderID != o.ID || entries[0].AccountID != 1001 || entries[0].UserEmail != "agent@example.com" {
+		t.Errorf("audit of notes: %+v, %v", entries, err)
+	}
+	// A note is not part of the order.
+	reread, err := s.Order(ctx, o.ID)
+	if err != nil || strings.Contains(reread.Notes, "Shopper called") {
+		t.Errorf("the order carries the agent's note: %q, %v", reread.Notes, err)
 	}
 }

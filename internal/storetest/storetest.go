@@ -27,6 +27,7 @@ type Store interface {
 	callback.Store
 	housekeeping.Store
 	status.LogoStore
+	auth.NoteStore
 
 	SetClock(now func() time.Time)
 	Ready(ctx context.Context) error
@@ -124,6 +125,7 @@ func Run(t *testing.T, open Open) {
 		{"SearchOrders", testSearchOrders},
 		{"Feedback", testFeedback},
 		{"Logos", testLogos},
+		{"OrderNotes", testOrderNotes},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
