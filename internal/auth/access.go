@@ -63,6 +63,10 @@ type Grant struct {
 	Ambiguous bool
 	// ProofFailed: an email or postal code was sent and matched no order of the lookup.
 	ProofFailed bool
+	// LinkUnconfirmed: the request carried an s that is not this lookup's signature (the
+	// link was altered, or signed with a key the account no longer has), so it granted
+	// nothing. An expired link is refused with ErrExpired instead.
+	LinkUnconfirmed bool
 
 	matches []string
 }
@@ -292,7 +296,7 @@ func (s *Service) resolve(ctx context.Context, req status.InfoRequest, c Caller)
 		}
 	}
 	g := &Grant{Order: first, Account: *acct, Level: status.AccessPublic, TrackingID: namedTracking(first, l),
-		Ambiguous: len(ids) > 1, matches: ids}
+		Ambiguous: len(ids) > 1, LinkUnconfirmed: sig == sigInvalid, matches: ids}
 	switch {
 	case sig == sigValid && !g.Ambiguous:
 		g.Level, g.By = status.AccessShopper, "signature"
@@ -315,7 +319,8 @@ func (s *Service) resolve(ctx context.Context, req status.InfoRequest, c Caller)
 				}
 				acct = &a
 			}
-			*g = Grant{Order: o, Account: *acct, Level: status.AccessShopper, By: "proof", TrackingID: namedTracking(o, l), matches: []string{o.ID}}
+			*g = Grant{Order: o, Account: *acct, Level: status.AccessShopper, By: "proof", TrackingID: namedTracking(o, l), matches: []string{o.ID},
+				LinkUnconfirmed: g.LinkUnconfirmed}
 		}
 	}
 	if g.Level == status.AccessPublic && g.Account.PublicView == status.PublicViewNone {
@@ -408,7 +413,7 @@ func namedTracking(o *status.Order, l status.Lookup) string {
 	for _, t := range o.Trackings {
 		switch l.Kind {
 		case status.ByTrackingNumber:
-			if t.TrackingNumber == l.Value && strings.EqualFold(t.Courier, l.Courier) {
+			if status.TrackingNumberKey(t.TrackingNumber) == status.TrackingNumberKey(l.Value) && strings.EqualFold(t.Courier, l.Courier) {
 				return t.ID
 			}
 		case status.ByTrackingID:

@@ -252,7 +252,7 @@ type AuditEntry struct {
 	At        string // status.TimestampLayout
 	UserID    int64
 	UserEmail string
-	// Action is AuditLogin, AuditLogout, AuditSearch, AuditView or AuditLockout.
+	// Action is one of AuditActions.
 	Action string
 	// Query is what was typed into the search box (searches), or for a lockout which limit
 	// was reached from which client address.
@@ -272,10 +272,14 @@ const (
 	// AuditLockout is a failed login that reached a throttling limit; UserEmail is the
 	// email as typed (UserID 0 when no such user exists).
 	AuditLockout = "lockout"
+	// AuditOpenAsShopper: the user opened the order's shopper page with a fresh signed link.
+	AuditOpenAsShopper = "open_as_shopper"
+	// AuditNote: the user added an agent note to the order.
+	AuditNote = "note"
 )
 
 // AuditActions lists the actions in the order the filter offers them.
-var AuditActions = []string{AuditSearch, AuditView, AuditLogin, AuditLogout, AuditLockout}
+var AuditActions = []string{AuditSearch, AuditView, AuditOpenAsShopper, AuditNote, AuditLogin, AuditLogout, AuditLockout}
 
 // AuditFilter selects audit entries; zero fields do not filter.
 type AuditFilter struct {

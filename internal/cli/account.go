@@ -6,6 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -122,8 +124,22 @@ func cmdAccountRotate(ctx context.Context, args []string, env Env) error {
 		"note": "links signed with the previous key stay valid until the next rotation"})
 }
 
+// brandingFlags are the flags of `account set` for the fields of status.Branding, by the
+// field's JSON name (which validation errors name).
+var brandingFlags = []struct{ flag, attr, usage string }{
+	{"display-name", "display_name", "name shown on the shopper page instead of the account name"},
+	{"shop-url", "shop_url", "https URL of the shop (the logo links there)"},
+	{"returns-url", "returns_url", "https URL where shoppers start a return (shown on delivered orders)"},
+	{"accent-color", "accent_color", "accent colour, #rrggbb; must reach WCAG AA (4.5:1) against white"},
+	{"support-email", "support_email", "support email address"},
+	{"support-phone", "support_phone", "support phone number"},
+	{"support-url", "support_url", "https URL of the shop's help page"},
+	{"language", "language", "default language of the account's pages (ISO 639-1, e.g. de)"},
+}
+
 func cmdAccountSet(ctx context.Context, args []string, env Env) error {
-	const use = "usage: orderstatus account set --account ID [--callback-url URL] [--public-view status|none] [--callback-mode changes|once] [--callback-topics T,…]"
+	const use = "usage: orderstatus account set --account ID [--callback-url URL] [--public-view status|none] [--callback-mode changes|once] [--callback-topics T,…]" +
+		" [--display-name N] [--logo FILE] [--accent-color #rrggbb] [--shop-url URL] [--returns-url URL] [--support-email E] [--support-phone P] [--support-url URL] [--language L]"
 	var c config
 	fl := newFlagSet("account set", env)
 	c.register(fl, env)
@@ -132,12 +148,21 @@ func cmdAccountSet(ctx context.Context, args []string, env Env) error {
 	view := fl.String("public-view", "", "what anonymous callers see: status or none")
 	mode := fl.String("callback-mode", "", "changes (every event) or once (one callback, when the order is accepted or cancelled)")
 	topics := fl.String("callback-topics", "", "comma-separated events to send ("+strings.Join(callback.Topics, ", ")+"); \"\" sends all")
+	logo := fl.String("logo", "", "PNG, JPEG or WebP file to show as the shop's logo (stored in the database); \"\" removes it")
+	brand := map[string]*string{}
+	for _, f := range brandingFlags {
+		brand[f.attr] = fl.String(f.flag, "", f.usage+"; \"\" removes it")
+	}
 	if err := fl.Parse(args); err != nil || *id == 0 || fl.NArg() > 0 {
 		return errors.New(use)
 	}
 	set := map[string]bool{}
 	fl.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if !set["callback-url"] && !set["public-view"] && !set["callback-mode"] && !set["callback-topics"] {
+	changed := set["callback-url"] || set["public-view"] || set["callback-mode"] || set["callback-topics"] || set["logo"]
+	for _, f := range brandingFlags {
+		changed = changed || set[f.flag]
+	}
+	if !changed {
 		return errors.New(use)
 	}
 	if set["callback-mode"] && *mode != status.CallbackChanges && *mode != status.CallbackOnce {
@@ -166,6 +191,18 @@ func cmdAccountSet(ctx context.Context, args []string, env Env) error {
 	if set["public-view"] && *view != status.PublicViewStatus && *view != status.PublicViewNone {
 		return fmt.Errorf("--public-view: want %s or %s", status.PublicViewStatus, status.PublicViewNone)
 	}
+	var newLogo *status.Logo
+	if set["logo"] && *logo != "" {
+		data, err := readLogoFile(*logo)
+		if err != nil {
+			return fmt.Errorf("--logo: %w", err)
+		}
+		l, err := status.CheckLogo(*id, data)
+		if err != nil {
+			return flagError(err, map[string]string{"logo": "logo"})
+		}
+		newLogo = &l
+	}
 	db, err := c.open(ctx)
 	if err != nil {
 		return err
@@ -187,11 +224,74 @@ func cmdAccountSet(ctx context.Context, args []string, env Env) error {
 	if set["callback-topics"] {
 		a.CallbackTopics = topicList
 	}
+	b, err := brandingFromFlags(status.BrandingOf(a), brand, set)
+	if err != nil {
+		return err
+	}
+	b.Apply(&a)
 	if err := db.UpdateAccount(ctx, a); err != nil {
 		return err
 	}
+	switch {
+	case newLogo != nil:
+		err = db.SetLogo(ctx, *newLogo)
+		a.LogoURL = newLogo.URL()
+	case set["logo"]:
+		err = db.DeleteLogo(ctx, a.ID)
+		a.LogoURL = ""
+	}
+	if err != nil {
+		return err
+	}
 	return json.NewEncoder(env.Stdout).Encode(map[string]any{"account": a.ID, "callback_url": a.CallbackURL, "public_view": a.PublicView,
-		"callback_mode": a.CallbackMode, "callback_topics": a.CallbackTopics})
+		"callback_mode": a.CallbackMode, "callback_topics": a.CallbackTopics, "branding": status.BrandingOf(a), "logo_url": a.LogoURL})
+}
+
+// brandingFromFlags replaces the branding fields whose flags were given and checks the
+// result; an error names the flag.
+func brandingFromFlags(b status.Branding, values map[string]*string, set map[string]bool) (status.Branding, error) {
+	names := map[string]string{}
+	fields := map[string]*string{"display_name": &b.DisplayName, "shop_url": &b.ShopURL, "returns_url": &b.ReturnsURL, "accent_color": &b.AccentColor,
+		"support_email": &b.SupportEmail, "support_phone": &b.SupportPhone, "support_url": &b.SupportURL, "language": &b.Language}
+	for _, f := range brandingFlags {
+		names[f.attr] = f.flag
+		if set[f.flag] {
+			*fields[f.attr] = *values[f.attr]
+		}
+	}
+	out, err := status.CheckBranding(b)
+	if err != nil {
+		return b, flagError(err, names)
+	}
+	return out, nil
+}
+
+// flagError turns a validation error into one line per problem, named by its flag.
+func flagError(err error, flags map[string]string) error {
+	var verr *status.ValidationError
+	if !errors.As(err, &verr) {
+		return err
+	}
+	lines := make([]string, 0, len(verr.Problems))
+	for _, p := range verr.Problems {
+		name := p.Attr
+		if f, ok := flags[p.Attr]; ok {
+			name = f
+		}
+		lines = append(lines, "--"+name+": "+p.Detail)
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+// readLogoFile reads a logo upload, refusing files far beyond what CheckLogo accepts before
+// reading them whole.
+func readLogoFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, status.MaxLogoBytes+1))
 }
 
 // cmdRotateSessionKeys replaces the keys that sign and encrypt session cookies and ends

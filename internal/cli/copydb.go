@@ -32,6 +32,7 @@ type copyTable struct {
 // that nothing is left behind silently.
 var copyTables = []copyTable{
 	{name: "accounts", cols: []string{"id", "name", "signing_key", "previous_signing_key", "callback_secret", "settings", "created_at"}},
+	{name: "account_logos", cols: []string{"account_id", "content_type", "sha256", "data", "created_at"}, conv: map[int]func(any) (any, error){3: toBytes}},
 	{name: "api_tokens", cols: []string{"hash", "id", "account_id", "created_at", "expires_at", "last_used_at"}},
 	{name: "settings", cols: []string{"key", "value"}, conv: map[int]func(any) (any, error){1: toBytes}},
 	{name: "orders", cols: []string{"seq", "id", "account_id", "order_number", "client_key", "external_order_id", "external_reference",
@@ -54,12 +55,13 @@ var copyTables = []copyTable{
 	{name: "staff_sessions", cols: []string{"id_hash", "user_id", "created_at", "last_seen_at", "client_addr", "user_agent"}},
 	{name: "login_attempts", cols: []string{"id", "email", "client_addr", "at"}, conv: map[int]func(any) (any, error){3: toTime}},
 	{name: "audit_log", cols: []string{"id", "at", "user_id", "user_email", "action", "query", "order_id", "account_id"}},
+	{name: "order_notes", cols: []string{"id", "order_id", "account_id", "user_id", "user_email", "body", "created_at"}},
 }
 
 // identityTables are the tables whose generated keys are copied; their sequences continue
 // after the copied rows.
 var identityTables = map[string]string{"orders": "seq", "trackings": "seq", "checkpoints": "seq", "feedback": "id",
-	"callbacks": "seq", "staff_users": "id", "login_attempts": "id", "audit_log": "id"}
+	"callbacks": "seq", "staff_users": "id", "login_attempts": "id", "audit_log": "id", "order_notes": "id"}
 
 func toBytes(v any) (any, error) {
 	switch v := v.(type) {

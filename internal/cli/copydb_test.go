@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
@@ -99,6 +102,17 @@ func TestCopyDB(t *testing.T) {
 	if _, err := src.ClaimRefresh(ctx, "t_1", now, time.Minute); err != nil {
 		t.Fatal(err)
 	}
+	logo, err := status.CheckLogo(a.ID, testPNG(t, 24, 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.SetLogo(ctx, logo); err != nil {
+		t.Fatal(err)
+	}
+	note, err := src.AddOrderNote(ctx, auth.OrderNote{OrderID: outboxOrders[0], AccountID: a.ID, UserID: 1, UserEmail: demo.AdminEmail, Body: "Called the shopper."})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	stdout, stderr, err := runCmd(t, "", "", "copy-db", "--from", path, "--to", pg)
 	if err != nil {
@@ -176,6 +190,18 @@ func TestCopyDB(t *testing.T) {
 	wantFb, _ := src.Feedback(ctx, outboxOrders[0])
 	gotFb, _ := dst.Feedback(ctx, outboxOrders[0])
 	same("feedback", wantFb, gotFb)
+	if got, err := dst.AccountLogo(ctx, a.ID); err != nil || !bytes.Equal(got.Data, logo.Data) || got.SHA256 != logo.SHA256 {
+		t.Errorf("logo copied as %d bytes %s, %v", len(got.Data), got.SHA256, err)
+	}
+	if got, err := dst.OrderNotes(ctx, outboxOrders[0]); err != nil || len(got) != 1 || got[0] != note {
+		t.Errorf("notes copied as %+v, %v; want %+v", got, err, note)
+	}
+	if n, err := dst.AddOrderNote(ctx, auth.OrderNote{OrderID: outboxOrders[0], AccountID: a.ID, UserID: 1, UserEmail: demo.AdminEmail, Body: "After the copy."}); err != nil || n.ID <= note.ID {
+		t.Errorf("note after the copy: %+v, %v", n, err)
+	}
+	if out.Copied["account_logos"] != 1 {
+		t.Errorf("copy-db copied %d logos, want 1", out.Copied["account_logos"])
+	}
 	if v, _ := dst.Setting(ctx, "session_key"); string(v) != string([]byte{0, 1, 2, 255}) {
 		t.Errorf("setting copied as %v", v)
 	}
@@ -247,4 +273,14 @@ func TestCopyDBMasterKey(t *testing.T) {
 	if _, _, err := runCmd(t, "", "", "copy-db", "--from", path, "--to", "postgres://unused.invalid/db", "--master-key-file", other); !errors.Is(err, auth.ErrWrongMasterKey) {
 		t.Errorf("with another key: %v, want ErrWrongMasterKey", err)
 	}
+}
+
+// testPNG is a real w×h PNG.
+func testPNG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -45,14 +45,14 @@ func lookupQuery(l status.Lookup, limit int) (string, []any, error) {
 		switch {
 		case l.Account == 0:
 			// The shopper search: one number, every account.
-			query = `SELECT o.id FROM orders o WHERE o.order_number = $1`
-			args = []any{l.Value}
+			query = `SELECT o.id FROM orders o WHERE lower(o.order_number) = $1`
+			args = []any{status.OrderNumberKey(l.Value)}
 		case l.ClientKey != "":
-			query = `SELECT o.id FROM orders o WHERE o.account_id = $1 AND o.order_number = $2 AND o.client_key = $3`
-			args = []any{l.Account, l.Value, l.ClientKey}
+			query = `SELECT o.id FROM orders o WHERE o.account_id = $1 AND lower(o.order_number) = $2 AND o.client_key = $3`
+			args = []any{l.Account, status.OrderNumberKey(l.Value), l.ClientKey}
 		default:
-			query = `SELECT o.id FROM orders o WHERE o.account_id = $1 AND o.order_number = $2`
-			args = []any{l.Account, l.Value}
+			query = `SELECT o.id FROM orders o WHERE o.account_id = $1 AND lower(o.order_number) = $2`
+			args = []any{l.Account, status.OrderNumberKey(l.Value)}
 		}
 	case status.ByExternalOrderID:
 		query = `SELECT o.id FROM orders o WHERE o.account_id = $1 AND o.external_order_id = $2`
@@ -63,8 +63,8 @@ func lookupQuery(l status.Lookup, limit int) (string, []any, error) {
 				UNION SELECT order_seq FROM trackings WHERE account_id = $1 AND external_reference = $2)`
 		args = []any{l.Account, l.Value}
 	case status.ByTrackingNumber:
-		query = `SELECT o.id FROM trackings t JOIN orders o ON o.seq = t.order_seq WHERE t.tracking_number = $1 AND t.courier = $2`
-		args = []any{l.Value, strings.ToLower(l.Courier)}
+		query = `SELECT o.id FROM trackings t JOIN orders o ON o.seq = t.order_seq WHERE replace(t.tracking_number, ' ', '') = $1 AND t.courier = $2`
+		args = []any{status.TrackingNumberKey(l.Value), strings.ToLower(l.Courier)}
 		if l.Account != 0 {
 			query += ` AND t.account_id = $3`
 			args = append(args, l.Account)

@@ -465,7 +465,7 @@ func TestLookupsUseIndexes(t *testing.T) {
 		{status.Lookup{Kind: status.ByExternalReference, Account: 1, Value: "x"}, "orders_by_external_ref"},
 		{status.Lookup{Kind: status.ByExternalReference, Account: 1, Value: "x"}, "trackings_by_external_ref"},
 		{status.Lookup{Kind: status.ByTrackingNumber, Value: "x", Courier: "c"}, "trackings_by_number"},
-		{status.Lookup{Kind: status.ByTrackingNumber, Value: "x", Courier: "c", Account: 1}, "trackings_by_account_number"},
+		{status.Lookup{Kind: status.ByTrackingNumber, Value: "x", Courier: "c", Account: 1}, "trackings_by_number_key"},
 		{status.Lookup{Kind: status.ByOrderNumber, Value: "x"}, "orders_by_number_any"},
 		{status.Lookup{Kind: status.ByCustomerNumber, Account: 1, Value: "x"}, "orders_by_customer"},
 		{status.Lookup{Kind: status.ByRecipientEmail, Account: 1, Value: "x"}, "orders_by_email"},

@@ -8,7 +8,9 @@ import (
 	"strconv"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/i18n"
 	"github.com/orderstatus/orderstatus/internal/status"
+	"github.com/orderstatus/orderstatus/web/templates"
 )
 
 // statusClientClosed is the status logged for a request its client abandoned (nginx's 499).
@@ -128,10 +130,27 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, f.code, map[string]string{"detail": f.detail})
 }
 
+// handleNotFound answers every address no route serves: a page for browsers, JSON for API
+// clients (content negotiation on Accept).
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	if wantsHTML(r) {
+		s.statusPage(w, r, http.StatusNotFound, "page.no_such_page_heading", "page.no_such_page")
+		return
+	}
 	writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not found."})
 }
 
 func (s *Server) handleMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	if wantsHTML(r) {
+		s.statusPage(w, r, http.StatusMethodNotAllowed, "page.no_such_page_heading", "page.no_such_page")
+		return
+	}
 	writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": "Method " + r.Method + " not allowed."})
+}
+
+// statusPage renders the unbranded error page of a request that names no order.
+func (s *Server) statusPage(w http.ResponseWriter, r *http.Request, code int, heading, message string) {
+	lang := pageLang(r, s.shopperSession(r), "")
+	page := templates.Page{Lang: lang, Title: i18n.T(lang, heading)}
+	s.render(w, r, code, templates.ErrorPage(templates.ErrorView{Page: page, Heading: i18n.T(lang, heading), Message: i18n.T(lang, message)}))
 }

@@ -29,7 +29,9 @@ var (
 func loadSpec(t testing.TB) (*openapi3.T, routers.Router) {
 	t.Helper()
 	specOnce.Do(func() {
-		openapi3filter.RegisterBodyDecoder("image/png", openapi3filter.FileBodyDecoder)
+		for _, ct := range []string{"image/png", "image/jpeg", "image/webp"} {
+			openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
+		}
 		loader := openapi3.NewLoader()
 		specDoc, specErr = loader.LoadFromData(openAPI)
 		if specErr != nil {

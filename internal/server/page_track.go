@@ -226,6 +226,10 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 			notice = i18n.T(lang, "page.live_refresh_failed")
 		}
 	}
+	if g.LinkUnconfirmed && g.Level == status.AccessPublic && notice == "" {
+		// Not cached: the notice is about this request's link (notice != "" below).
+		notice = i18n.T(lang, "page.link_unconfirmed")
+	}
 	build := func(buf *bytes.Buffer) error {
 		v := trackView(page, status.BuildInfo(g.Order, s.infoOptions(g, req, lang)))
 		v.Notice = notice
@@ -270,6 +274,9 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, page template
 	lang := page.Lang
 	var rl *auth.RateLimitError
 	var verr *status.ValidationError
+	if page.Shop == nil {
+		page.Shop = s.lookupShop(r, q)
+	}
 	switch {
 	case errors.As(err, &rl):
 		setRetryAfter(w, rl)
@@ -290,8 +297,26 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, page template
 	uq := withoutSignature(q)
 	if uq.Get("recipient_email") == "" && uq.Get("customer_number") == "" && len(uq) > 0 {
 		v.Unlock = &templates.UnlockForm{Lookup: lookupHidden(uq)}
+		if errors.Is(err, auth.ErrExpired) {
+			v.Message = i18n.T(lang, "page.expired_verify")
+		}
 	}
 	s.render(w, r, f.pageCode, templates.ErrorPage(v))
+}
+
+// lookupShop brands an error page by the account the request itself names (its account
+// parameter), never by an order it found: the branding says nothing about whether an
+// order exists. nil when the request names no account or an unknown one.
+func (s *Server) lookupShop(r *http.Request, q url.Values) *templates.Shop {
+	id, err := strconv.ParseInt(q.Get("account"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil
+	}
+	a, err := s.db.Account(r.Context(), id)
+	if err != nil {
+		return nil
+	}
+	return s.shopOf(a)
 }
 
 func withoutSignature(q url.Values) url.Values {
@@ -331,7 +356,7 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 	postal := strings.TrimSpace(r.PostForm.Get("recipient_postal_code"))
 	ss := s.shopperSession(r)
 	lang := pageLang(r, ss, "")
-	page := templates.Page{Lang: lang, Title: i18n.T(lang, "page.verify_heading"), LangReturn: trackURL(q)}
+	page := templates.Page{Lang: lang, Title: i18n.T(lang, "page.verify_heading"), LangReturn: trackURL(q), Shop: s.lookupShop(r, q)}
 	uq := withoutSignature(q)
 	show := func(code int, msg string) {
 		s.render(w, r, code, templates.ErrorPage(templates.ErrorView{Page: page,

@@ -32,6 +32,10 @@ func (s *Server) routes() http.Handler {
 		r.Get("/orders/{id}/", s.handleOrderGet)
 		r.Get("/orders/{id}/callbacks/", s.handleOrderCallbacks)
 		r.Get("/couriers/", s.handleCouriers)
+		r.Get("/account/", s.handleAccountGet)
+		r.Put("/account/", s.handleAccountPut)
+		r.Put("/account/logo", s.handleAccountLogoPut)
+		r.Delete("/account/logo", s.handleAccountLogoDelete)
 	})
 
 	// Shopper pages. Forms post same-origin only (cross-origin protection).
@@ -54,6 +58,8 @@ func (s *Server) routes() http.Handler {
 			r.Use(s.requireStaff)
 			r.Get("/", s.handleSupportSearch)
 			r.Get("/orders/{id}", s.handleSupportOrder)
+			r.Post("/orders/{id}/open", s.handleSupportOpenAsShopper)
+			r.Post("/orders/{id}/notes", s.handleSupportNoteAdd)
 			r.Get("/audit", s.handleSupportAudit)
 		})
 	})
@@ -61,6 +67,7 @@ func (s *Server) routes() http.Handler {
 	// Static files: content-hashed and immutable; shop colours; demo article images.
 	r.Handle("/static/*", static.Handler())
 	r.Get("/brand/{account}", s.handleBrandCSS)
+	r.Get("/brand/{account}/{file}", s.handleBrandLogo)
 	if s.cfg.Assets != nil {
 		r.Handle("/demo/assets/*", http.StripPrefix("/demo/assets/", assetHandler(s.cfg.Assets)))
 	}

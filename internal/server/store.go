@@ -16,6 +16,8 @@ type Store interface {
 	status.Store
 	auth.LimitStore
 	auth.StaffStore
+	status.LogoStore
+	auth.NoteStore
 
 	// Ping answers liveness, Ready readiness (the database answers and is migrated).
 	Ping(ctx context.Context) error

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -174,11 +175,19 @@ func (s *Server) handleSupportOrder(w http.ResponseWriter, r *http.Request) {
 		s.supportFail(w, r, err)
 		return
 	}
-	o, acct := g.Order, g.Account
+	o := g.Order
 	if err := s.db.AddAudit(ctx, auth.AuditEntry{UserID: u.ID, UserEmail: u.Email, Action: auth.AuditView, OrderID: o.ID, AccountID: o.Account}); err != nil {
 		s.supportFail(w, r, err)
 		return
 	}
+	s.showSupportOrder(w, r, g, http.StatusOK, "", "")
+}
+
+// showSupportOrder renders the order page of a staff grant; draft and problem re-show a
+// note form that was refused.
+func (s *Server) showSupportOrder(w http.ResponseWriter, r *http.Request, g *auth.Grant, code int, draft, problem string) {
+	ctx := r.Context()
+	o, acct := g.Order, g.Account
 	feedback, err := s.db.Feedback(ctx, o.ID)
 	if err != nil {
 		s.supportFail(w, r, err)
@@ -189,11 +198,21 @@ func (s *Server) handleSupportOrder(w http.ResponseWriter, r *http.Request) {
 		s.supportFail(w, r, err)
 		return
 	}
+	notes, err := s.db.OrderNotes(ctx, o.ID)
+	if err != nil {
+		s.supportFail(w, r, err)
+		return
+	}
 	now := s.now()
 	links := BuildEmailLinks(s.cfg.BaseURL, acct, o, "", supportLinkTTL, now)
 	v := orderView(o, acct, links, feedback, deliveries, now)
-	v.Page = supportPage(u, st("support.order.title", "number", o.OrderNumber), "search")
-	s.render(w, r, http.StatusOK, templates.SupportOrderPage(v))
+	v.Page = supportPage(staffOf(r), st("support.order.title", "number", o.OrderNumber), "search")
+	v.ID = o.ID
+	for _, n := range notes {
+		v.Notes = append(v.Notes, templates.SupportNote{Author: n.UserEmail, At: formatTS(n.CreatedAt, "UTC"), Body: n.Body})
+	}
+	v.NoteDraft, v.NoteError = draft, problem
+	s.render(w, r, code, templates.SupportOrderPage(v))
 }
 
 // handleSupportAudit lists the audit log with filters; admins only.
@@ -253,10 +272,15 @@ func (s *Server) handleSupportAudit(w http.ResponseWriter, r *http.Request) {
 		names[a.ID] = accountLabel(a)
 		v.Accounts = append(v.Accounts, templates.Option{Value: strconv.FormatInt(a.ID, 10), Label: accountLabel(a), Selected: a.ID == f.Account})
 	}
+	numbers := map[string]string{}
 	for _, e := range entries {
-		row := templates.SupportAuditRow{At: formatTS(e.At, "UTC"), User: e.UserEmail, Action: st("support.audit.action." + e.Action), Query: e.Query, OrderID: e.OrderID}
+		row := templates.SupportAuditRow{At: formatTS(e.At, "UTC"), User: e.UserEmail, Action: st("support.audit.action." + e.Action), Query: e.Query}
 		if e.OrderID != "" {
 			row.OrderURL = "/support/orders/" + url.PathEscape(e.OrderID)
+			if row.OrderNumber, err = s.orderNumber(ctx, numbers, e.OrderID); err != nil {
+				s.supportFail(w, r, err)
+				return
+			}
 		}
 		if e.AccountID != 0 {
 			row.Account = names[e.AccountID]
@@ -269,6 +293,24 @@ func (s *Server) handleSupportAudit(w http.ResponseWriter, r *http.Request) {
 	v.Total = total
 	v.Pager = pager(r.URL, page, total, auditPageSize)
 	s.render(w, r, http.StatusOK, templates.SupportAuditPage(v))
+}
+
+// orderNumber names an order of the audit log by its number (the log keeps reference ids),
+// remembering the answers of one page in seen; an order that no longer exists keeps its id.
+func (s *Server) orderNumber(ctx context.Context, seen map[string]string, id string) (string, error) {
+	if n, ok := seen[id]; ok {
+		return n, nil
+	}
+	o, err := s.db.Order(ctx, id)
+	switch {
+	case errors.Is(err, status.ErrNotFound):
+		seen[id] = id
+	case err != nil:
+		return "", err
+	default:
+		seen[id] = o.OrderNumber
+	}
+	return seen[id], nil
 }
 
 // supportFail is the console's error mapper, driven by the failure table: an order that does

@@ -88,6 +88,15 @@ func (f *factList) add(field, value string) {
 	}
 }
 
+// addLink adds a URL that the console shows as a link (it opens in a new tab); anything but
+// an http or https URL is shown as text.
+func (f *factList) addLink(field, value string) {
+	f.add(field, value)
+	if u, err := url.Parse(value); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(*f) > 0 {
+		(*f)[len(*f)-1].URL = value
+	}
+}
+
 func yes(b bool) string {
 	if b {
 		return st("support.field.yes")
@@ -120,6 +129,7 @@ func orderView(o *status.Order, acct status.Account, links EmailLinks, feedback 
 	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessFull, Lang: "en", Now: now, T: i18n.T, FormatDate: i18n.FormatDateShort})
 	sm := info.Story()
 	v := templates.SupportOrderView{OrderNumber: o.OrderNumber, Account: accountLabel(acct), Headline: sm.Headline.Today, Tone: sm.Tone,
+		Promise: consolePromise(sm), Problem: consoleProblem(sm),
 		PageURL: links.PageURL, WidgetURL: links.WidgetURL, WidgetAlt: links.Alt, Snippet: links.HTML,
 		LinkTTL: st("support.links.ttl", "days", strconv.Itoa(int(supportLinkTTL.Hours()/24)))}
 
@@ -183,6 +193,32 @@ func orderView(o *status.Order, acct status.Account, links EmailLinks, feedback 
 	return v
 }
 
+// consolePromise is the order's promise for the top of the console's order page: the
+// order's own, else (several parcels) the lead parcel's.
+func consolePromise(sm *status.Summary) string {
+	if sm.Promise.Text != "" {
+		return sm.Promise.Text
+	}
+	if sm.Lead < len(sm.Parcels) {
+		return sm.Parcels[sm.Lead].Promise.Text
+	}
+	return ""
+}
+
+// consoleProblem is the order's problem flag: the summary's warning or danger banner, else
+// the first parcel held by an exception or a failed attempt; "" when nothing is wrong.
+func consoleProblem(sm *status.Summary) string {
+	if b := sm.Banner; b != nil && (b.Kind == "danger" || b.Kind == "warning") {
+		return b.Text
+	}
+	for _, p := range sm.Parcels {
+		if p.Problem {
+			return p.Title
+		}
+	}
+	return ""
+}
+
 func dateWindow(day, lo, hi string) string {
 	switch {
 	case lo != "" && hi != "" && lo != hi:
@@ -213,17 +249,14 @@ func parcelDetail(o *status.Order, t *status.Tracking, it *status.InfoTracking, 
 		f.add("phone", t.ShippingAddress.Phone)
 	}
 	if pl := t.PickupLocation; pl != nil {
-		var hours []string
-		for _, h := range pl.OpeningHours {
-			hours = append(hours, h.Day+" "+h.Open+"–"+h.Close)
-		}
-		f.add("pickup_location", strings.Join(nonEmpty(pl.Name, status.FormatAddress(pl.Address), strings.Join(hours, ", ")), "; "))
+		f.add("pickup_location", strings.Join(nonEmpty(pl.Name, status.FormatAddress(pl.Address)), "; "))
+		f.add("opening_hours", strings.Join(status.OpeningWeek(pl.OpeningHours, func(d string) string { return st("support.day." + d) }), " · "))
 		f.add("hold_until", pl.HoldUntil)
 	}
 	f.add("identifiers_consignment", t.IdentifiersConsignment)
 	f.add("pod", strings.Join(nonEmpty(t.PODDate, t.PODSignature, t.PODIdentifier), ", "))
-	f.add("courier_tracking_url", t.CourierTrackingURL)
-	f.add("courier_reroute_url", t.CourierRerouteURL)
+	f.addLink("courier_tracking_url", t.CourierTrackingURL)
+	f.addLink("courier_reroute_url", t.CourierRerouteURL)
 	f.add("timezone", t.Timezone)
 	p.Facts = f
 
@@ -276,15 +309,15 @@ func callbackRow(d callback.Delivery) templates.SupportCallback {
 	case callback.Pending:
 		c.Tone = "warning"
 	}
-	n := strconv.Itoa(len(d.Attempts))
-	c.Attempts = st("support.callbacks.attempts", "n", n)
+	n := len(d.Attempts)
+	c.Attempts = templates.STn("support.callbacks.attempts", n)
 	if len(d.Attempts) > 0 {
 		last := d.Attempts[len(d.Attempts)-1]
 		outcome := last.Error
 		if last.StatusCode != 0 {
 			outcome = strings.TrimSpace("HTTP " + strconv.Itoa(last.StatusCode) + " " + last.Error)
 		}
-		c.Attempts = st("support.callbacks.last", "n", n, "outcome", outcome)
+		c.Attempts = templates.STn("support.callbacks.last", n, "outcome", outcome)
 	}
 	if d.NextAttemptAt != "" {
 		c.Attempts += "; " + st("support.callbacks.next", "time", formatTS(d.NextAttemptAt, "UTC"))

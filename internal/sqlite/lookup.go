@@ -43,14 +43,14 @@ func lookupQuery(l status.Lookup, limit int) (string, []any, error) {
 		switch {
 		case l.Account == 0:
 			// The shopper search: one number, every account.
-			query = `SELECT o.id FROM orders o INDEXED BY orders_by_number_any WHERE o.order_number = ?` + recent
-			args = []any{l.Value}
+			query = `SELECT o.id FROM orders o INDEXED BY orders_by_number_any WHERE lower(o.order_number) = ?` + recent
+			args = []any{status.OrderNumberKey(l.Value)}
 		case l.ClientKey != "":
-			query = `SELECT o.id FROM orders o INDEXED BY orders_by_number WHERE o.account_id = ? AND o.order_number = ? AND o.client_key = ?` + recent
-			args = []any{l.Account, l.Value, l.ClientKey}
+			query = `SELECT o.id FROM orders o INDEXED BY orders_by_number_key WHERE o.account_id = ? AND lower(o.order_number) = ? AND o.client_key = ?` + recent
+			args = []any{l.Account, status.OrderNumberKey(l.Value), l.ClientKey}
 		default:
-			query = `SELECT o.id FROM orders o INDEXED BY orders_by_number WHERE o.account_id = ? AND o.order_number = ?` + recent
-			args = []any{l.Account, l.Value}
+			query = `SELECT o.id FROM orders o INDEXED BY orders_by_number_key WHERE o.account_id = ? AND lower(o.order_number) = ?` + recent
+			args = []any{l.Account, status.OrderNumberKey(l.Value)}
 		}
 	case status.ByExternalOrderID:
 		query = `SELECT o.id FROM orders o INDEXED BY orders_by_external_id WHERE o.account_id = ? AND o.external_order_id = ?` + recent
@@ -61,8 +61,8 @@ func lookupQuery(l status.Lookup, limit int) (string, []any, error) {
 				UNION SELECT order_seq FROM trackings WHERE account_id = ? AND external_reference = ?)` + recent
 		args = []any{l.Account, l.Value, l.Account, l.Value}
 	case status.ByTrackingNumber:
-		query = `SELECT o.id FROM trackings t JOIN orders o ON o.seq = t.order_seq WHERE t.tracking_number = ? AND t.courier = ?`
-		args = []any{l.Value, strings.ToLower(l.Courier)}
+		query = `SELECT o.id FROM trackings t JOIN orders o ON o.seq = t.order_seq WHERE replace(t.tracking_number, ' ', '') = ? AND t.courier = ?`
+		args = []any{status.TrackingNumberKey(l.Value), strings.ToLower(l.Courier)}
 		if l.Account != 0 {
 			query += ` AND t.account_id = ?`
 			args = append(args, l.Account)

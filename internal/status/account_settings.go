@@ -44,3 +44,14 @@ func DecodeAccountSettings(doc string, a *Account) error {
 	}
 	return nil
 }
+
+// WithLogoURL returns a settings document with only its logo URL changed, so that a logo
+// upload cannot overwrite settings written at the same time.
+func WithLogoURL(doc, logoURL string) (string, error) {
+	var a Account
+	if err := DecodeAccountSettings(doc, &a); err != nil {
+		return "", err
+	}
+	a.LogoURL = logoURL
+	return EncodeAccountSettings(a), nil
+}

@@ -75,3 +75,21 @@ func hhmm(t string) string {
 	}
 	return t
 }
+
+// OpeningWeek lays out opening hours from Monday, one line per day that has any: the day's
+// name (dayName of its key: "mon" … "sun") and its spans, "Mon 09:00–13:00, 14:00–18:00".
+func OpeningWeek(hours []OpeningHours, dayName func(key string) string) []string {
+	var out []string
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		var spans []string
+		for _, h := range hours {
+			if h.Day == d {
+				spans = append(spans, hhmm(h.Open)+"–"+hhmm(h.Close))
+			}
+		}
+		if len(spans) > 0 {
+			out = append(out, dayName(d)+" "+strings.Join(spans, ", "))
+		}
+	}
+	return out
+}

@@ -410,3 +410,21 @@ func Location(name string) (*time.Location, error) {
 	zones.Store(name, l)
 	return l, nil
 }
+
+// OrderNumberKey is the form order numbers are looked up in: trimmed, ASCII letters
+// lower-cased (shoppers type "a-1003" for "A-1003"). Both stores index lower(order_number),
+// which lower-cases ASCII only, so non-ASCII letters are left as they are here too.
+func OrderNumberKey(s string) string {
+	b := []byte(strings.TrimSpace(s))
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// TrackingNumberKey is the form tracking numbers are looked up in: without spaces (carriers
+// print them in groups, "JJD 0001 2345"). Both stores index the stored number
+// with its spaces removed.
+func TrackingNumberKey(s string) string { return strings.Join(strings.Fields(s), "") }

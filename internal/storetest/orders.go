@@ -298,6 +298,7 @@ func testLookups(t *testing.T, open Open) {
 		"order_date": "2026-01-12T10:00:00Z", "external_reference": "SHP-9"})
 	keyed := mustSave(t, in, 1001, map[string]any{"order_number": "L-1", "client_key": "eu", "recipient_email": "x@example.com", "order_date": "2026-01-11T10:00:00Z"})
 	other := mustSave(t, in, 1002, map[string]any{"order_number": "L-1", "recipient_email": "emma@example.com", "order_date": "2026-01-09T10:00:00Z"})
+	spaced := mustSave(t, in, 1002, map[string]any{"order_number": "L-9", "recipient_email": "s@example.com", "trackings": []any{map[string]any{"courier": "dpd", "tracking_number": "JJD 0001 2345"}}})
 	tid := old.Trackings[0].ID
 	for _, c := range []struct {
 		name  string
@@ -318,6 +319,11 @@ func testLookups(t *testing.T, open Open) {
 		{"tracking id", status.Lookup{Kind: status.ByTrackingID, Value: tid}, 10, []string{old.ID}},
 		{"tracking id in another account", status.Lookup{Kind: status.ByTrackingID, Account: 1002, Value: tid}, 10, nil},
 		{"no match", status.Lookup{Kind: status.ByOrderNumber, Account: 1002, Value: "L-2"}, 10, nil},
+		{"order number in lower case and padded", status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: " l-2 "}, 10, []string{recent.ID}},
+		{"order number in lower case with client key", status.Lookup{Kind: status.ByOrderNumber, Account: 1001, Value: "l-1", ClientKey: "eu"}, 10, []string{keyed.ID}},
+		{"order number in lower case in every account", status.Lookup{Kind: status.ByOrderNumber, Value: "l-1"}, 10, []string{keyed.ID, old.ID, other.ID}},
+		{"tracking number typed with spaces", status.Lookup{Kind: status.ByTrackingNumber, Account: 1001, Value: "TN- L 1", Courier: "dhl"}, 10, []string{old.ID}},
+		{"tracking number stored with spaces, typed without", status.Lookup{Kind: status.ByTrackingNumber, Value: "JJD00012345", Courier: "dpd"}, 10, []string{spaced.ID}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := s.FindOrderIDs(ctx, c.l, c.limit)

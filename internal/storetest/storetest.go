@@ -26,6 +26,8 @@ type Store interface {
 	auth.StaffStore
 	callback.Store
 	housekeeping.Store
+	status.LogoStore
+	auth.NoteStore
 
 	SetClock(now func() time.Time)
 	Ready(ctx context.Context) error
@@ -122,6 +124,8 @@ func Run(t *testing.T, open Open) {
 		{"AuditEntries", testAuditEntries},
 		{"SearchOrders", testSearchOrders},
 		{"Feedback", testFeedback},
+		{"Logos", testLogos},
+		{"OrderNotes", testOrderNotes},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -49,6 +49,7 @@ var supportStrings = map[string]string{
 	"support.search.empty":            "Type what the shopper gave you to find the order. Searches are recorded in the audit log.",
 	"support.search.nomatch":          "No orders match {what}.",
 	"support.search.results":          "{n} orders match {what}",
+	"support.search.results.one":      "1 order matches {what}",
 	"support.search.what":             "“{text}” as {kinds} in {scope}",
 	"support.search.kinds_or":         "or",
 	"support.search.one_acct":         "account {account}",
@@ -81,50 +82,53 @@ var supportStrings = map[string]string{
 	"support.col.action":     "Action",
 	"support.col.query":      "Searched for",
 
-	"support.order.title":         "Order {number}",
-	"support.order.heading":       "Order {number}",
-	"support.order.details":       "Order details",
-	"support.links.heading":       "Links for the shopper",
-	"support.links.hint":          "Signed links to this order's page; they work for {ttl}. Send the link, or paste the snippet into an email.",
-	"support.links.page":          "Shopper link",
-	"support.links.copy_page":     "Copy link",
-	"support.links.snippet":       "Email widget snippet (HTML)",
-	"support.links.copy_snippet":  "Copy snippet",
-	"support.links.widget":        "The widget as the shopper sees it",
-	"support.links.ttl":           "{days} days",
-	"support.feedback.heading":    "Shopper feedback",
-	"support.feedback.none":       "The shopper has not left feedback.",
-	"support.feedback.up":         "Thumbs up",
-	"support.feedback.down":       "Thumbs down",
-	"support.callbacks.heading":   "Callbacks sent",
-	"support.callbacks.none":      "No callbacks for this order.",
-	"support.callbacks.attempts":  "{n} attempts",
-	"support.callbacks.last":      "{n} attempts, last: {outcome}",
-	"support.callbacks.next":      "next try {time}",
-	"support.parcel.heading":      "Parcel {n} of {total}: {courier} {number}",
-	"support.parcel.events":       "Events",
-	"support.parcel.events_of":    "Events of {parcel}",
-	"support.parcel.no_events":    "No events yet.",
-	"support.parcel.hidden":       "Hidden from shopper",
-	"support.parcel.articles":     "Articles",
-	"support.parcel.articles_of":  "Articles of {parcel}",
-	"support.parcel.attributes":   "Additional attributes",
-	"support.parcel.return":       "return",
-	"support.audit.title":         "Audit log",
-	"support.audit.heading":       "Audit log",
-	"support.audit.user":          "User",
-	"support.audit.action":        "Action",
-	"support.audit.account":       "Account",
-	"support.audit.from":          "From (UTC)",
-	"support.audit.to":            "To (UTC, inclusive)",
-	"support.audit.filter":        "Filter",
-	"support.audit.any":           "Any",
-	"support.audit.none":          "No entries match these filters.",
-	"support.audit.count":         "{n} entries",
-	"support.audit.action.search": "Search",
-	"support.audit.action.view":   "Order view",
-	"support.audit.action.login":  "Login",
-	"support.audit.action.logout": "Logout",
+	"support.order.title":            "Order {number}",
+	"support.order.heading":          "Order {number}",
+	"support.order.details":          "Order details",
+	"support.links.heading":          "Links for the shopper",
+	"support.links.hint":             "Signed links to this order's page; they work for {ttl}. Send the link, or paste the snippet into an email.",
+	"support.links.page":             "Shopper link",
+	"support.links.copy_page":        "Copy link",
+	"support.links.snippet":          "Email widget snippet (HTML)",
+	"support.links.copy_snippet":     "Copy snippet",
+	"support.links.widget":           "The widget as the shopper sees it",
+	"support.links.ttl":              "{days} days",
+	"support.feedback.heading":       "Shopper feedback",
+	"support.feedback.none":          "The shopper has not left feedback.",
+	"support.feedback.up":            "Thumbs up",
+	"support.feedback.down":          "Thumbs down",
+	"support.callbacks.heading":      "Callbacks sent",
+	"support.callbacks.none":         "No callbacks for this order.",
+	"support.callbacks.attempts":     "{n} attempts",
+	"support.callbacks.attempts.one": "1 attempt",
+	"support.callbacks.last":         "{n} attempts, last: {outcome}",
+	"support.callbacks.last.one":     "1 attempt, last: {outcome}",
+	"support.callbacks.next":         "next try {time}",
+	"support.parcel.heading":         "Parcel {n} of {total}: {courier} {number}",
+	"support.parcel.events":          "Events",
+	"support.parcel.events_of":       "Events of {parcel}",
+	"support.parcel.no_events":       "No events yet.",
+	"support.parcel.hidden":          "Hidden from shopper",
+	"support.parcel.articles":        "Articles",
+	"support.parcel.articles_of":     "Articles of {parcel}",
+	"support.parcel.attributes":      "Additional attributes",
+	"support.parcel.return":          "return",
+	"support.audit.title":            "Audit log",
+	"support.audit.heading":          "Audit log",
+	"support.audit.user":             "User",
+	"support.audit.action":           "Action",
+	"support.audit.account":          "Account",
+	"support.audit.from":             "From (UTC)",
+	"support.audit.to":               "To (UTC, inclusive)",
+	"support.audit.filter":           "Filter",
+	"support.audit.any":              "Any",
+	"support.audit.none":             "No entries match these filters.",
+	"support.audit.count":            "{n} entries",
+	"support.audit.count.one":        "1 entry",
+	"support.audit.action.search":    "Search",
+	"support.audit.action.view":      "Order view",
+	"support.audit.action.login":     "Login",
+	"support.audit.action.logout":    "Logout",
 
 	"support.audit.action.lockout": "Login lockout",
 
@@ -180,6 +184,28 @@ var supportStrings = map[string]string{
 	"support.field.identifiers_consignment":  "Consignment id",
 	"support.field.pod":                      "Proof of delivery",
 	"support.field.yes":                      "yes",
+	"support.field.opening_hours":            "Opening hours",
+
+	"support.day.mon": "Mon",
+	"support.day.tue": "Tue",
+	"support.day.wed": "Wed",
+	"support.day.thu": "Thu",
+	"support.day.fri": "Fri",
+	"support.day.sat": "Sat",
+	"support.day.sun": "Sun",
+
+	"support.order.problem":                "Problem:",
+	"support.order.open_as_shopper":        "Open as shopper",
+	"support.order.open_hint":              "Opens the shopper's page in a new tab with a fresh signed link (valid 1 hour); recorded in the audit log.",
+	"support.notes.heading":                "Agent notes",
+	"support.notes.hint":                   "Only staff see these notes; shoppers and the API never do. Adding one is recorded in the audit log.",
+	"support.notes.none":                   "No notes yet.",
+	"support.notes.by":                     "{user}, {time}",
+	"support.notes.add":                    "Add a note",
+	"support.notes.submit":                 "Add note",
+	"support.audit.action.open_as_shopper": "Open as shopper",
+	"support.audit.action.note":            "Note added",
+	"support.order.promise":                "Promise:",
 }
 
 // ST returns the console string for key with its {placeholders} filled from name, value
@@ -195,12 +221,29 @@ func ST(key string, vars ...string) string {
 	return s
 }
 
+// STn is ST for a sentence about n things: the key's ".one" variant when n is 1 (English
+// has two plural forms; the console is English-only), with {n} filled in.
+func STn(key string, n int, vars ...string) string {
+	if _, ok := supportStrings[key+".one"]; ok && n == 1 {
+		key += ".one"
+	}
+	return ST(key, append([]string{"n", strconv.Itoa(n)}, vars...)...)
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // current marks the navigation link of the page being shown.
 func current(on bool) templ.Attributes {
 	if on {
 		return templ.Attributes{"aria-current": "page"}
+	}
+	return templ.Attributes{}
+}
+
+// describedBy points a field at the element that explains its problem, when there is one.
+func describedBy(id string, on bool) templ.Attributes {
+	if on {
+		return templ.Attributes{"aria-describedby": id}
 	}
 	return templ.Attributes{}
 }

@@ -19,9 +19,9 @@ type Option struct {
 	Selected     bool
 }
 
-// Fact is one labelled value of a definition list.
+// Fact is one labelled value of a definition list; with a URL the value is a link to it.
 type Fact struct {
-	Label, Value string
+	Label, Value, URL string
 }
 
 // SupportLoginView is the login form, re-rendered with its problem.
@@ -81,7 +81,12 @@ type SupportOrderView struct {
 	Account     string
 	Headline    string
 	Tone        string
-	Order       []Fact
+	// Promise is when the order (its lead parcel) is expected, in words; "" without one.
+	Promise string
+	// Problem says what is wrong (an exception, a failed attempt, a late parcel); "" when
+	// nothing is.
+	Problem string
+	Order   []Fact
 	// Links are the signed shopper link, the email snippet and the widget image URL.
 	PageURL   string
 	WidgetURL string
@@ -91,6 +96,18 @@ type SupportOrderView struct {
 	Parcels   []SupportParcelView
 	Feedback  []SupportFeedback
 	Callbacks []SupportCallback
+	// ID is the order's reference id (the console's URLs name it).
+	ID string
+	// Notes are the agents' notes, oldest first; NoteDraft and NoteError re-show a refused
+	// note.
+	Notes     []SupportNote
+	NoteDraft string
+	NoteError string
+}
+
+// SupportNote is one agent note (staff only).
+type SupportNote struct {
+	Author, At, Body string
 }
 
 // SupportParcelView is one tracking with everything stored about it.
@@ -147,9 +164,10 @@ type SupportAuditView struct {
 	Pager    Pager
 }
 
-// SupportAuditRow is one audit entry.
+// SupportAuditRow is one audit entry. OrderNumber names the order an entry is about (its
+// reference id when the order is gone).
 type SupportAuditRow struct {
-	At, User, Action, Query, OrderID, OrderURL, Account string
+	At, User, Action, Query, OrderNumber, OrderURL, Account string
 }
 
 // SupportErrorView is an error page of the console (not found, forbidden, too many logins).
