@@ -2,7 +2,9 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -49,6 +51,9 @@ type tokenEntry struct {
 type tokenStore interface {
 	AccountByTokenUntil(ctx context.Context, hash []byte) (status.Account, time.Time, error)
 }
+
+// absentOrderID is an id no order has (reference ids are generated without '~').
+const absentOrderID = "~absent"
 
 type lookupEntry struct {
 	key string
@@ -141,6 +146,11 @@ func (c *Store) storeIf(g uint64) func() bool {
 // Order implements status.Store.
 func (c *Store) Order(ctx context.Context, id string) (*status.Order, error) {
 	c.checkForeign()
+	if strings.HasPrefix(id, "~") {
+		// Reference ids never contain '~': the access service's stand-in for a missing order,
+		// whose store read FindOrderIDs already did.
+		return nil, status.ErrNotFound
+	}
 	if o, ok := c.orders.Get(id); ok {
 		return o, nil
 	}
@@ -169,6 +179,19 @@ func (c *Store) FindOrderIDs(ctx context.Context, l status.Lookup, limit int) ([
 	g := c.gen.Load()
 	ids, err := c.Store.FindOrderIDs(ctx, l, limit)
 	if err != nil {
+		return nil, err
+	}
+	// Equal work for a match and a miss (DESIGN §5: neither the time taken nor the limits
+	// tell a missing order from an existing one): a lookup read from the store reads one
+	// order from the store too, the first match (kept for the read that follows) or none.
+	// Repeated lookups then cost the same cached work whether they match or not.
+	first := absentOrderID
+	if len(ids) > 0 {
+		first = ids[0]
+	}
+	if o, err := c.Store.Order(ctx, first); err == nil {
+		c.orders.Add(first, o, orderSize(o), c.storeIf(g))
+	} else if !errors.Is(err, status.ErrNotFound) {
 		return nil, err
 	}
 	// Copy on write: readers may hold the old slice.
