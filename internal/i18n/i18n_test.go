@@ -2,6 +2,7 @@ package i18n_test
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,8 +37,8 @@ func TestCatalogFilesMatchSupported(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("catalog files = %v, want %v", got, want)
 	}
-	if len(i18n.Supported) != 12 {
-		t.Errorf("len(Supported) = %d, want 12", len(i18n.Supported))
+	if len(i18n.Supported) != 21 {
+		t.Errorf("len(Supported) = %d, want 21", len(i18n.Supported))
 	}
 	if !slices.Contains(i18n.Supported, i18n.Default) {
 		t.Errorf("Default %q is not in Supported", i18n.Default)
@@ -78,14 +79,43 @@ func TestCatalogsHaveNoDuplicateKeys(t *testing.T) {
 	}
 }
 
+// TestCatalogsComplete is the completeness check of every catalog against en: the same
+// keys (no missing, no extra), the same placeholders, no empty or padded messages, and for
+// each counted message (a key with plural forms in en) exactly the plural forms of the
+// language's CLDR categories.
 func TestCatalogsComplete(t *testing.T) {
 	enKeys := i18n.Keys("en")
 	if len(enKeys) == 0 {
 		t.Fatal("en catalog is empty")
 	}
+	var plain, counted []string
+	for _, key := range enKeys {
+		if base, _, ok := strings.Cut(key, i18n.PluralSep); ok {
+			if !slices.Contains(counted, base) {
+				counted = append(counted, base)
+			}
+			continue
+		}
+		plain = append(plain, key)
+	}
+	if len(counted) == 0 {
+		t.Fatal("en has no plural forms")
+	}
 	for _, lang := range i18n.Supported {
 		t.Run(lang, func(t *testing.T) {
-			for _, key := range enKeys {
+			want := map[string]string{} // key -> the en key whose placeholders it must have
+			for _, key := range plain {
+				want[key] = key
+			}
+			for _, base := range counted {
+				if !slices.Contains(plain, base) {
+					t.Errorf("en has plural forms of %q but not its other form", base)
+				}
+				for _, c := range i18n.PluralCategories(lang) {
+					want[base+i18n.PluralSep+c] = base
+				}
+			}
+			for _, key := range slices.Sorted(maps.Keys(want)) {
 				if !i18n.Has(lang, key) {
 					t.Errorf("missing key %q", key)
 					continue
@@ -97,14 +127,14 @@ func TestCatalogsComplete(t *testing.T) {
 				if got != strings.TrimSpace(got) {
 					t.Errorf("%q has leading or trailing space: %q", key, got)
 				}
-				en := i18n.T("en", key)
+				en := i18n.T("en", want[key])
 				if gotP, wantP := placeholders(got), placeholders(en); !slices.Equal(gotP, wantP) {
 					t.Errorf("%q placeholders = %v, want %v (en %q, %s %q)", key, gotP, wantP, en, lang, got)
 				}
 			}
 			for _, key := range i18n.Keys(lang) {
-				if !i18n.Has("en", key) {
-					t.Errorf("extra key %q not in en", key)
+				if _, ok := want[key]; !ok {
+					t.Errorf("extra key %q (not in en, or a plural form %s does not use)", key, lang)
 				}
 			}
 		})
@@ -186,6 +216,7 @@ func TestMatch(t *testing.T) {
 		{"first supported wins", []string{"ja", "sv-FI", "fi"}, "sv"},
 		{"wildcard ignored", []string{"*"}, ""},
 		{"surrounding space", []string{" nl-BE "}, "nl"},
+		{"malformed skipped", []string{"not a tag!", "it"}, "it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,31 +227,102 @@ func TestMatch(t *testing.T) {
 	}
 }
 
-func TestParseAcceptLanguage(t *testing.T) {
+func TestFromAcceptLanguage(t *testing.T) {
 	tests := []struct {
 		name   string
 		header string
-		want   []string
+		want   string
 	}{
-		{"ordered by q", "fr-CH, fr;q=0.9, en;q=0.8", []string{"fr-CH", "fr", "en"}},
-		{"reordered by q", "en;q=0.5, de-DE;q=0.9, pl", []string{"pl", "de-DE", "en"}},
-		{"equal q keeps header order", "da;q=0.7, sv;q=0.7, nb;q=0.7", []string{"da", "sv", "nb"}},
-		{"q=0 dropped", "cs, en;q=0", []string{"cs"}},
-		{"q=0.000 dropped", "cs;q=0.000, it", []string{"it"}},
-		{"malformed q dropped", "es;q=abc, it;q=2, fi", []string{"fi"}},
-		{"spaces and empty entries", " , nl-NL ; q=0.3 ,, pt-BR ", []string{"pt-BR", "nl-NL"}},
-		{"empty header", "", []string{}},
+		{"ordered by q", "fr-CH, fr;q=0.9, en;q=0.8", "fr"},
+		{"reordered by q", "en;q=0.5, de-DE;q=0.9, pl", "pl"},
+		{"unsupported first", "ja, ko;q=0.9, it;q=0.5", "it"},
+		{"q=0 excluded", "cs;q=0, it", "it"},
+		{"spaces", " nl-NL ; q=0.3 , pt-BR ", "pt"},
+		{"Norwegian", "no", "nb"},
+		{"Norwegian Nynorsk reads Bokmål", "nn-NO", "nb"},
+		{"Bosnian reads Croatian", "bs", "hr"},
+		{"nothing supported", "ja, zh-CN;q=0.8", ""},
+		{"wildcard only", "*", ""},
+		{"malformed", "es;q=abc", ""},
+		{"empty header", "", ""},
+		{"too long", strings.Repeat("de, ", 400), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := i18n.ParseAcceptLanguage(tt.header)
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("ParseAcceptLanguage(%q) = %q, want %q", tt.header, got, tt.want)
+			if got := i18n.FromAcceptLanguage(tt.header); got != tt.want {
+				t.Errorf("FromAcceptLanguage(%q) = %q, want %q", tt.header, got, tt.want)
 			}
 		})
 	}
-	if got := i18n.Match(i18n.ParseAcceptLanguage("fr-CH, fr;q=0.9, en;q=0.8")...); got != "fr" {
-		t.Errorf("Match(ParseAcceptLanguage(...)) = %q, want fr", got)
+}
+
+func TestPluralCategory(t *testing.T) {
+	tests := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "one"}, {"en", 2, "other"}, {"en", 0, "other"},
+		{"pl", 1, "one"}, {"pl", 2, "few"}, {"pl", 5, "many"}, {"pl", 12, "many"}, {"pl", 22, "few"}, {"pl", 25, "many"},
+		{"cs", 1, "one"}, {"cs", 2, "few"}, {"cs", 5, "other"}, {"cs", 22, "other"},
+		{"fr", 0, "one"}, {"fr", 1, "one"}, {"fr", 2, "other"},
+	}
+	for _, tt := range tests {
+		if got := i18n.PluralCategory(tt.lang, tt.n); got != tt.want {
+			t.Errorf("PluralCategory(%q, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestN(t *testing.T) {
+	tests := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "Too many attempts. Try again in 1 minute."},
+		{"en", 5, "Too many attempts. Try again in 5 minutes."},
+		{"xx", 1, "Too many attempts. Try again in 1 minute."},
+	}
+	for _, tt := range tests {
+		n := strconv.Itoa(tt.n)
+		if got := i18n.N(tt.lang, "page.too_many_attempts", tt.n, "minutes", n); got != tt.want {
+			t.Errorf("N(%q, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+	if got := i18n.N("en", "no.such.key", 1); got != "no.such.key" {
+		t.Errorf("N(unknown key) = %q", got)
+	}
+	// A form the language's catalog has wins over Default's.
+	for _, lang := range i18n.Supported {
+		for _, n := range []int{1, 2, 5, 22} {
+			got := i18n.N(lang, "page.too_many_attempts", n, "minutes", strconv.Itoa(n))
+			if !strings.Contains(got, strconv.Itoa(n)) {
+				t.Errorf("N(%q, %d) = %q, lacks the count", lang, n, got)
+			}
+			if lang != "en" && got == i18n.N("en", "page.too_many_attempts", n, "minutes", strconv.Itoa(n)) {
+				t.Errorf("N(%q, %d) = %q is the English text", lang, n, got)
+			}
+		}
+	}
+}
+
+func TestSelfName(t *testing.T) {
+	tests := []struct{ lang, want string }{
+		{"en", "English"}, {"de", "Deutsch"}, {"fr", "Français"}, {"cs", "Čeština"}, {"de-AT", "Deutsch"}, {"xx", ""},
+	}
+	for _, tt := range tests {
+		if got := i18n.SelfName(tt.lang); got != tt.want {
+			t.Errorf("SelfName(%q) = %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+	seen := map[string]bool{}
+	for _, l := range i18n.Supported {
+		n := i18n.SelfName(l)
+		if n == "" || seen[n] {
+			t.Errorf("SelfName(%q) = %q: empty or not unique", l, n)
+		}
+		seen[n] = true
 	}
 }
 
@@ -265,8 +367,8 @@ func TestHasAndKeys(t *testing.T) {
 	if !slices.IsSorted(keys) {
 		t.Error("Keys(cs) is not sorted")
 	}
-	if got, want := len(keys), len(i18n.Keys("en")); got != want {
-		t.Errorf("len(Keys(cs)) = %d, want %d", got, want)
+	if !slices.Contains(keys, "page.title") || !slices.Contains(keys, "page.too_many_attempts|few") {
+		t.Errorf("Keys(cs) lacks page.title or a plural form: %d keys", len(keys))
 	}
 	if got := i18n.Keys("xx"); got != nil {
 		t.Errorf("Keys(xx) = %v, want nil", got)
