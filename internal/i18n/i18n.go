@@ -21,7 +21,7 @@ import (
 )
 
 // Supported lists the languages that have a catalog, as lower-case ISO 639-1 codes.
-var Supported = []string{"en", "de", "fr", "es", "it", "nl", "pl", "sv", "da", "pt", "cs", "fi", "bg", "el", "ru", "uk", "hr", "sk", "sl", "hu", "nb"}
+var Supported = []string{"en", "de", "fr", "es", "it", "nl", "pl", "sv", "da", "pt", "cs", "fi", "bg", "el", "ru", "uk", "hr", "sk", "sl", "hu", "nb", "ro", "lt", "lv", "et"}
 
 // Default is the language used when nothing the caller offers is supported, and the
 // catalog every other one falls back to.

@@ -37,8 +37,8 @@ func TestCatalogFilesMatchSupported(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("catalog files = %v, want %v", got, want)
 	}
-	if len(i18n.Supported) != 21 {
-		t.Errorf("len(Supported) = %d, want 21", len(i18n.Supported))
+	if len(i18n.Supported) != 25 {
+		t.Errorf("len(Supported) = %d, want 25", len(i18n.Supported))
 	}
 	if !slices.Contains(i18n.Supported, i18n.Default) {
 		t.Errorf("Default %q is not in Supported", i18n.Default)
