@@ -20,8 +20,12 @@ import (
 	"golang.org/x/text/language/display"
 )
 
-// Supported lists the languages that have a catalog, as lower-case ISO 639-1 codes.
-var Supported = []string{"en", "de", "fr", "es", "it", "nl", "pl", "sv", "da", "pt", "cs", "fi", "bg", "el", "ru", "uk", "hr", "sk", "sl", "hu", "nb", "ro", "lt", "lv", "et"}
+// Supported lists the languages that have a catalog, as lower-case ISO 639-1 codes:
+// Default first, then the 24 official languages of the EU, Norwegian Bokmål, Russian,
+// Turkish and Ukrainian, by code. The language switcher lists them in this order.
+var Supported = []string{"en",
+	"bg", "cs", "da", "de", "el", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt",
+	"lv", "mt", "nb", "nl", "pl", "pt", "ro", "ru", "sk", "sl", "sv", "tr", "uk"}
 
 // Default is the language used when nothing the caller offers is supported, and the
 // catalog every other one falls back to.

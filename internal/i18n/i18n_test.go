@@ -37,8 +37,16 @@ func TestCatalogFilesMatchSupported(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("catalog files = %v, want %v", got, want)
 	}
-	if len(i18n.Supported) != 25 {
-		t.Errorf("len(Supported) = %d, want 25", len(i18n.Supported))
+	// The 24 official EU languages, then Norwegian Bokmål, Turkish, Ukrainian and Russian.
+	required := []string{"bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
+		"nb", "tr", "uk", "ru"}
+	for _, l := range required {
+		if !slices.Contains(i18n.Supported, l) {
+			t.Errorf("%s is not supported", l)
+		}
+	}
+	if len(i18n.Supported) != len(required) {
+		t.Errorf("len(Supported) = %d, want %d", len(i18n.Supported), len(required))
 	}
 	if !slices.Contains(i18n.Supported, i18n.Default) {
 		t.Errorf("Default %q is not in Supported", i18n.Default)
@@ -266,6 +274,12 @@ func TestPluralCategory(t *testing.T) {
 		{"pl", 1, "one"}, {"pl", 2, "few"}, {"pl", 5, "many"}, {"pl", 12, "many"}, {"pl", 22, "few"}, {"pl", 25, "many"},
 		{"cs", 1, "one"}, {"cs", 2, "few"}, {"cs", 5, "other"}, {"cs", 22, "other"},
 		{"fr", 0, "one"}, {"fr", 1, "one"}, {"fr", 2, "other"},
+		{"ru", 1, "one"}, {"ru", 2, "few"}, {"ru", 5, "many"}, {"ru", 11, "many"}, {"ru", 21, "one"}, {"ru", 22, "few"},
+		{"uk", 1, "one"}, {"uk", 2, "few"}, {"uk", 5, "many"}, {"uk", 22, "few"},
+		{"hr", 1, "one"}, {"hr", 2, "few"}, {"hr", 5, "other"}, {"hr", 22, "few"},
+		{"sl", 1, "one"}, {"sl", 2, "two"}, {"sl", 3, "few"}, {"sl", 5, "other"}, {"sl", 102, "two"},
+		{"ga", 1, "one"}, {"ga", 2, "two"}, {"ga", 5, "few"}, {"ga", 8, "many"}, {"ga", 22, "other"},
+		{"lv", 0, "zero"}, {"lv", 1, "one"}, {"lv", 22, "other"},
 	}
 	for _, tt := range tests {
 		if got := i18n.PluralCategory(tt.lang, tt.n); got != tt.want {
@@ -283,6 +297,19 @@ func TestN(t *testing.T) {
 		{"en", 1, "Too many attempts. Try again in 1 minute."},
 		{"en", 5, "Too many attempts. Try again in 5 minutes."},
 		{"xx", 1, "Too many attempts. Try again in 1 minute."},
+		{"pl", 1, "Zbyt wiele prób. Spróbuj ponownie za 1 minutę."},
+		{"pl", 2, "Zbyt wiele prób. Spróbuj ponownie za 2 minuty."},
+		{"pl", 5, "Zbyt wiele prób. Spróbuj ponownie za 5 minut."},
+		{"pl", 22, "Zbyt wiele prób. Spróbuj ponownie za 22 minuty."},
+		{"ru", 1, "Слишком много попыток. Попробуйте снова через 1 минуту."},
+		{"ru", 2, "Слишком много попыток. Попробуйте снова через 2 минуты."},
+		{"ru", 5, "Слишком много попыток. Попробуйте снова через 5 минут."},
+		{"ru", 21, "Слишком много попыток. Попробуйте снова через 21 минуту."},
+		{"ru", 22, "Слишком много попыток. Попробуйте снова через 22 минуты."},
+		{"cs", 1, "Příliš mnoho pokusů. Zkuste to znovu za 1 minutu."},
+		{"cs", 2, "Příliš mnoho pokusů. Zkuste to znovu za 2 minuty."},
+		{"cs", 5, "Příliš mnoho pokusů. Zkuste to znovu za 5 minut."},
+		{"cs", 22, "Příliš mnoho pokusů. Zkuste to znovu za 22 minut."},
 	}
 	for _, tt := range tests {
 		n := strconv.Itoa(tt.n)
@@ -392,6 +419,19 @@ func TestFormatDates(t *testing.T) {
 		{"pt", "ter., 14 de out.", "terça-feira, 14 de outubro de 2025", "14:05", "ter., 14 de out. às 14:05"},
 		{"cs", "út 14. 10.", "úterý 14. října 2025", "14:05", "út 14. 10. v 14:05"},
 		{"fi", "ti 14.10.", "tiistai 14. lokakuuta 2025", "14.05", "ti 14.10. klo 14.05"},
+		{"bg", "вт, 14 окт", "вторник, 14 октомври 2025 г.", "14:05", "вт, 14 окт, 14:05"},
+		{"el", "Τρί 14 Οκτ", "Τρίτη 14 Οκτωβρίου 2025", "14:05", "Τρί 14 Οκτ, 14:05"},
+		{"ru", "вт, 14 окт.", "вторник, 14 октября 2025 г.", "14:05", "вт, 14 окт., 14:05"},
+		{"uk", "вт, 14 жовт.", "вівторок, 14 жовтня 2025 р.", "14:05", "вт, 14 жовт., 14:05"},
+		{"hu", "okt. 14., K", "2025. október 14., kedd", "14:05", "okt. 14., K 14:05"},
+		{"lt", "spalio 14 d., an", "2025 m. spalio 14 d., antradienis", "14:05", "spalio 14 d., an 14:05"},
+		{"lv", "otrd., 14. okt.", "otrdiena, 2025. gada 14. oktobris", "14:05", "otrd., 14. okt. 14:05"},
+		{"hr", "uto, 14. lis", "utorak, 14. listopada 2025.", "14:05", "uto, 14. lis u 14:05"},
+		{"sk", "ut 14. 10.", "utorok 14. októbra 2025", "14:05", "ut 14. 10., 14:05"},
+		{"tr", "14 Eki Sal", "14 Ekim 2025 Salı", "14:05", "14 Eki Sal 14:05"},
+		{"ga", "Máirt 14 DFómh", "Dé Máirt 14 Deireadh Fómhair 2025", "14:05", "Máirt 14 DFómh, 14:05"},
+		{"mt", "Tli, 14 Ott", "It-Tlieta, 14 ta’ Ottubru 2025", "14:05", "Tli, 14 Ott, 14:05"},
+		{"nb", "tir. 14. okt.", "tirsdag 14. oktober 2025", "14:05", "tir. 14. okt. kl. 14:05"},
 		{"de-AT", "Di., 14. Okt.", "Dienstag, 14. Oktober 2025", "14:05", "Di., 14. Okt., 14:05"},
 		{"xx", "Tue 14 Oct", "Tuesday 14 October 2025", "14:05", "Tue 14 Oct, 14:05"},
 	}
