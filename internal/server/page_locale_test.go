@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orderstatus/orderstatus/internal/i18n"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -92,4 +93,26 @@ func TestPageLocale(t *testing.T) {
 			t.Errorf("labelled %d, plain %d event times, want some of each: %q", labelled, plain, times)
 		}
 	})
+}
+
+// The switcher offers every supported language, each named in itself (CLDR's own names).
+func TestLanguageSwitcherListsEveryLanguage(t *testing.T) {
+	d := newDemoEnv(t)
+	_, body, _ := get(t, nil, d.http.URL+"/?lang=de")
+	for _, want := range []string{
+		`<option value="de" lang="de" selected>Deutsch</option>`,
+		`<option value="el" lang="el">Ελληνικά</option>`,
+		`<option value="ga" lang="ga">Gaeilge</option>`,
+		`<option value="nb" lang="nb">Norsk bokmål</option>`,
+		`<option value="uk" lang="uk">Українська</option>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("switcher lacks %s", want)
+		}
+	}
+	for _, l := range i18n.Supported {
+		if !strings.Contains(body, `<option value="`+l+`" lang="`+l+`"`) {
+			t.Errorf("switcher lacks %s", l)
+		}
+	}
 }
