@@ -2,8 +2,9 @@
 // request offers, and formats dates and times the way each language writes them.
 //
 // Catalogs are flat JSON objects (key -> message) embedded from catalogs/<lang>.json and
-// parsed once when the package is loaded. Messages are plural-free: they take named
-// placeholders such as {done}, {total} or {date}, which T fills in.
+// parsed once when the package is loaded. Messages take named placeholders such as {done},
+// {total} or {date}, which T fills in; a message about a count has CLDR plural forms
+// (key|one, key|few, ...; see N). Languages are matched with golang.org/x/text/language.
 package i18n
 
 import (
