@@ -2,9 +2,11 @@ package locale_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/orderstatus/orderstatus/internal/i18n"
 	"github.com/orderstatus/orderstatus/internal/locale"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
@@ -169,5 +171,33 @@ func TestEventTime(t *testing.T) {
 	winter := time.Date(2026, time.January, 14, 9, 0, 0, 0, time.UTC)
 	if got, want := locale.EventTime("en", winter, berlin, load("Europe/London")), "Wed 14 Jan, 10:00 UTC+1"; got != want {
 		t.Errorf("EventTime(winter) = %q, want %q", got, want)
+	}
+}
+
+// Every supported language writes a euro amount with CLDR's digits and symbol, the symbol
+// after the amount where CLDR puts it there. The digits and symbols are x/text's CLDR data
+// as it is: it groups four-digit amounts in Spanish, Polish and Portuguese (CLDR's minimum
+// grouping digits are not implemented) and its Croatian, Hungarian, Romanian and Ukrainian
+// symbol for the euro is "EUR".
+func TestMoneyEveryLanguage(t *testing.T) {
+	const nb = "\u00a0"
+	want := map[string]string{
+		"en": "€1,234.50", "bg": "1 234,50 €", "cs": "1 234,50 €", "da": "1.234,50 €", "de": "1.234,50 €",
+		"el": "1.234,50 €", "es": "1.234,50 €", "et": "1 234,50 €", "fi": "1 234,50 €", "fr": "1 234,50 €",
+		"ga": "€1,234.50", "hr": "1.234,50 EUR", "hu": "1 234,50 EUR", "it": "1.234,50 €", "lt": "1 234,50 €",
+		"lv": "1 234,50 €", "mt": "€1,234.50", "nb": "1 234,50 €", "nl": "€ 1.234,50", "pl": "1 234,50 €",
+		"pt": "1.234,50 €", "ro": "1.234,50 EUR", "ru": "1 234,50 €", "sk": "1 234,50 €", "sl": "1.234,50 €",
+		"sv": "1 234,50 €", "tr": "€1.234,50", "uk": "1 234,50 EUR",
+	}
+	for _, lang := range i18n.Supported {
+		w, ok := want[lang]
+		if !ok {
+			t.Errorf("no expectation for %s", lang)
+			continue
+		}
+		got := strings.NewReplacer(nb, " ", "\u202f", " ").Replace(locale.Money(lang, "EUR", "1234.5"))
+		if got != w {
+			t.Errorf("Money(%q, EUR, 1234.5) = %q, want %q", lang, got, w)
+		}
 	}
 }
