@@ -2,8 +2,9 @@
 // request offers, and formats dates and times the way each language writes them.
 //
 // Catalogs are flat JSON objects (key -> message) embedded from catalogs/<lang>.json and
-// parsed once when the package is loaded. Messages are plural-free: they take named
-// placeholders such as {done}, {total} or {date}, which T fills in.
+// parsed once when the package is loaded. Messages take named placeholders such as {done},
+// {total} or {date}, which T fills in; a message about a count has CLDR plural forms
+// (key|one, key|few, ...; see N). Languages are matched with golang.org/x/text/language.
 package i18n
 
 import (
@@ -12,12 +13,20 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
-// Supported lists the languages that have a catalog, as lower-case ISO 639-1 codes.
-var Supported = []string{"en", "de", "fr", "es", "it", "nl", "pl", "sv", "da", "pt", "cs", "fi"}
+// Supported lists the languages that have a catalog, as lower-case ISO 639-1 codes:
+// Default first, then the 24 official languages of the EU, Norwegian Bokmål, Russian,
+// Turkish and Ukrainian, by code. The language switcher lists them in this order.
+var Supported = []string{"en",
+	"bg", "cs", "da", "de", "el", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt",
+	"lv", "mt", "nb", "nl", "pl", "pt", "ro", "ru", "sk", "sl", "sv", "tr", "uk"}
 
 // Default is the language used when nothing the caller offers is supported, and the
 // catalog every other one falls back to.
@@ -48,81 +57,98 @@ func loadCatalogs() map[string]map[string]string {
 	return out
 }
 
+// tags are the Supported languages as language tags, in the same order; matcher picks
+// among them. Both are built once at load time and only read afterwards.
+var (
+	tags    = supportedTags()
+	matcher = language.NewMatcher(tags)
+)
+
+func supportedTags() []language.Tag {
+	out := make([]language.Tag, len(Supported))
+	for i, l := range Supported {
+		out[i] = language.MustParse(l)
+	}
+	return out
+}
+
 // Match returns the first supported language among candidates. Each candidate may be a
-// tag like "de-AT", "de_AT", "DE" or "pt-BR" (the region is stripped and case ignored) or an
-// empty string, which is skipped. It returns "" if no candidate is supported.
+// BCP 47 tag like "de-AT", "de_AT", "DE", "pt-BR" or "no" (case ignored; the region does not
+// matter) or an empty string, which is skipped. A candidate counts when CLDR's language
+// matcher (golang.org/x/text/language) is at least highly confident that a reader of it
+// reads a supported language: "no" and "nn" give "nb", "bs" gives "hr". It returns "" if no
+// candidate is supported.
 func Match(candidates ...string) string {
 	for _, c := range candidates {
-		base, _, _ := strings.Cut(strings.TrimSpace(c), "-")
-		base, _, _ = strings.Cut(base, "_")
-		base = strings.ToLower(base)
-		if _, ok := catalogs[base]; ok {
-			return base
+		if _, ok := catalogs[c]; ok {
+			return c // the common case, without the matcher's work
+		}
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		t, err := language.Parse(c)
+		if err != nil {
+			continue
+		}
+		if l := matchTags(t); l != "" {
+			return l
 		}
 	}
 	return ""
 }
 
-// maxAcceptLanguage bounds the work done for one header; browsers send a handful of tags.
-const maxAcceptLanguage = 32
-
-// ParseAcceptLanguage returns the language tags of an Accept-Language header, highest q
-// first and in header order among equal q. Tags with q=0, malformed q values and empty
-// entries are dropped; tags are returned as sent (e.g. "fr-CH"), so pass them to Match.
-// Example: "fr-CH, fr;q=0.9, en;q=0.8" gives ["fr-CH", "fr", "en"].
-func ParseAcceptLanguage(header string) []string {
-	type weighted struct {
-		tag string
-		q   float64
+// matchTags returns the supported language the matcher picks for tags, in order of
+// preference, or "" when it is not at least highly confident.
+func matchTags(t ...language.Tag) string {
+	_, i, conf := matcher.Match(t...)
+	if conf < language.High {
+		return ""
 	}
-	var tags []weighted
-	for part := range strings.SplitSeq(header, ",") {
-		if len(tags) == maxAcceptLanguage {
-			break
-		}
-		tag, params, _ := strings.Cut(part, ";")
-		tag = strings.TrimSpace(tag)
-		if tag == "" {
-			continue
-		}
-		q, ok := parseQ(params)
-		if !ok || q == 0 {
-			continue
-		}
-		tags = append(tags, weighted{tag, q})
-	}
-	slices.SortStableFunc(tags, func(a, b weighted) int {
-		switch {
-		case a.q > b.q:
-			return -1
-		case a.q < b.q:
-			return 1
-		}
-		return 0
-	})
-	out := make([]string, len(tags))
-	for i, t := range tags {
-		out[i] = t.tag
-	}
-	return out
+	return Supported[i]
 }
 
-// parseQ reads the q parameter from the ";"-separated parameters of one Accept-Language
-// entry. A missing q means 1; a q outside [0, 1] or not a number is malformed.
-func parseQ(params string) (float64, bool) {
-	q := 1.0
-	for p := range strings.SplitSeq(params, ";") {
-		name, value, found := strings.Cut(strings.TrimSpace(p), "=")
-		if !found || !strings.EqualFold(strings.TrimSpace(name), "q") {
-			continue
-		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-		if err != nil || v < 0 || v > 1 {
-			return 0, false
-		}
-		q = v
+// maxAcceptLanguage bounds the work done for one header; browsers send a handful of tags.
+const maxAcceptLanguage = 1024
+
+// FromAcceptLanguage returns the supported language that best serves an Accept-Language
+// header, or "" when none does. The header is parsed and matched by
+// golang.org/x/text/language (q values ordered, q=0 excluded, regions and scripts weighed
+// by CLDR's matching data): "fr-CH, fr;q=0.9, en;q=0.8" gives "fr". A malformed header
+// offers nothing, as does one longer than a browser would send.
+func FromAcceptLanguage(header string) string {
+	if header == "" || len(header) > maxAcceptLanguage {
+		return ""
 	}
-	return q, true
+	accepted, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(accepted) == 0 {
+		return ""
+	}
+	return matchTags(accepted...)
+}
+
+// Tag returns lang's language tag for CLDR formatting (numbers, currencies, names), or
+// Default's when lang is not supported.
+func Tag(lang string) language.Tag {
+	l := Match(lang)
+	if l == "" {
+		l = Default
+	}
+	return tags[slices.Index(Supported, l)]
+}
+
+// SelfName returns a supported language's name in that language, as CLDR writes it
+// (golang.org/x/text/language/display.Self) with its first letter in upper case, as a menu
+// entry begins: "Deutsch", "Français", "Ελληνικά", "Norsk bokmål". It is "" when lang is not
+// supported.
+func SelfName(lang string) string {
+	l := Match(lang)
+	if l == "" {
+		return ""
+	}
+	name := display.Self.Name(Tag(l))
+	r, size := utf8.DecodeRuneInString(name)
+	return string(unicode.ToUpper(r)) + name[size:]
 }
 
 // T returns the message for key in lang, falling back to the Default catalog and then to

@@ -2,6 +2,7 @@ package i18n_test
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,8 +37,16 @@ func TestCatalogFilesMatchSupported(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("catalog files = %v, want %v", got, want)
 	}
-	if len(i18n.Supported) != 12 {
-		t.Errorf("len(Supported) = %d, want 12", len(i18n.Supported))
+	// The 24 official EU languages, then Norwegian Bokmål, Turkish, Ukrainian and Russian.
+	required := []string{"bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
+		"nb", "tr", "uk", "ru"}
+	for _, l := range required {
+		if !slices.Contains(i18n.Supported, l) {
+			t.Errorf("%s is not supported", l)
+		}
+	}
+	if len(i18n.Supported) != len(required) {
+		t.Errorf("len(Supported) = %d, want %d", len(i18n.Supported), len(required))
 	}
 	if !slices.Contains(i18n.Supported, i18n.Default) {
 		t.Errorf("Default %q is not in Supported", i18n.Default)
@@ -78,14 +87,43 @@ func TestCatalogsHaveNoDuplicateKeys(t *testing.T) {
 	}
 }
 
+// TestCatalogsComplete is the completeness check of every catalog against en: the same
+// keys (no missing, no extra), the same placeholders, no empty or padded messages, and for
+// each counted message (a key with plural forms in en) exactly the plural forms of the
+// language's CLDR categories.
 func TestCatalogsComplete(t *testing.T) {
 	enKeys := i18n.Keys("en")
 	if len(enKeys) == 0 {
 		t.Fatal("en catalog is empty")
 	}
+	var plain, counted []string
+	for _, key := range enKeys {
+		if base, _, ok := strings.Cut(key, i18n.PluralSep); ok {
+			if !slices.Contains(counted, base) {
+				counted = append(counted, base)
+			}
+			continue
+		}
+		plain = append(plain, key)
+	}
+	if len(counted) == 0 {
+		t.Fatal("en has no plural forms")
+	}
 	for _, lang := range i18n.Supported {
 		t.Run(lang, func(t *testing.T) {
-			for _, key := range enKeys {
+			want := map[string]string{} // key -> the en key whose placeholders it must have
+			for _, key := range plain {
+				want[key] = key
+			}
+			for _, base := range counted {
+				if !slices.Contains(plain, base) {
+					t.Errorf("en has plural forms of %q but not its other form", base)
+				}
+				for _, c := range i18n.PluralCategories(lang) {
+					want[base+i18n.PluralSep+c] = base
+				}
+			}
+			for _, key := range slices.Sorted(maps.Keys(want)) {
 				if !i18n.Has(lang, key) {
 					t.Errorf("missing key %q", key)
 					continue
@@ -97,14 +135,14 @@ func TestCatalogsComplete(t *testing.T) {
 				if got != strings.TrimSpace(got) {
 					t.Errorf("%q has leading or trailing space: %q", key, got)
 				}
-				en := i18n.T("en", key)
+				en := i18n.T("en", want[key])
 				if gotP, wantP := placeholders(got), placeholders(en); !slices.Equal(gotP, wantP) {
 					t.Errorf("%q placeholders = %v, want %v (en %q, %s %q)", key, gotP, wantP, en, lang, got)
 				}
 			}
 			for _, key := range i18n.Keys(lang) {
-				if !i18n.Has("en", key) {
-					t.Errorf("extra key %q not in en", key)
+				if _, ok := want[key]; !ok {
+					t.Errorf("extra key %q (not in en, or a plural form %s does not use)", key, lang)
 				}
 			}
 		})
@@ -186,6 +224,7 @@ func TestMatch(t *testing.T) {
 		{"first supported wins", []string{"ja", "sv-FI", "fi"}, "sv"},
 		{"wildcard ignored", []string{"*"}, ""},
 		{"surrounding space", []string{" nl-BE "}, "nl"},
+		{"malformed skipped", []string{"not a tag!", "it"}, "it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,31 +235,121 @@ func TestMatch(t *testing.T) {
 	}
 }
 
-func TestParseAcceptLanguage(t *testing.T) {
+func TestFromAcceptLanguage(t *testing.T) {
 	tests := []struct {
 		name   string
 		header string
-		want   []string
+		want   string
 	}{
-		{"ordered by q", "fr-CH, fr;q=0.9, en;q=0.8", []string{"fr-CH", "fr", "en"}},
-		{"reordered by q", "en;q=0.5, de-DE;q=0.9, pl", []string{"pl", "de-DE", "en"}},
-		{"equal q keeps header order", "da;q=0.7, sv;q=0.7, nb;q=0.7", []string{"da", "sv", "nb"}},
-		{"q=0 dropped", "cs, en;q=0", []string{"cs"}},
-		{"q=0.000 dropped", "cs;q=0.000, it", []string{"it"}},
-		{"malformed q dropped", "es;q=abc, it;q=2, fi", []string{"fi"}},
-		{"spaces and empty entries", " , nl-NL ; q=0.3 ,, pt-BR ", []string{"pt-BR", "nl-NL"}},
-		{"empty header", "", []string{}},
+		{"ordered by q", "fr-CH, fr;q=0.9, en;q=0.8", "fr"},
+		{"reordered by q", "en;q=0.5, de-DE;q=0.9, pl", "pl"},
+		{"unsupported first", "ja, ko;q=0.9, it;q=0.5", "it"},
+		{"q=0 excluded", "cs;q=0, it", "it"},
+		{"spaces", " nl-NL ; q=0.3 , pt-BR ", "pt"},
+		{"Norwegian", "no", "nb"},
+		{"Norwegian Nynorsk reads Bokmål", "nn-NO", "nb"},
+		{"Bosnian reads Croatian", "bs", "hr"},
+		{"nothing supported", "ja, zh-CN;q=0.8", ""},
+		{"wildcard only", "*", ""},
+		{"malformed", "es;q=abc", ""},
+		{"empty header", "", ""},
+		{"too long", strings.Repeat("de, ", 400), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := i18n.ParseAcceptLanguage(tt.header)
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("ParseAcceptLanguage(%q) = %q, want %q", tt.header, got, tt.want)
+			if got := i18n.FromAcceptLanguage(tt.header); got != tt.want {
+				t.Errorf("FromAcceptLanguage(%q) = %q, want %q", tt.header, got, tt.want)
 			}
 		})
 	}
-	if got := i18n.Match(i18n.ParseAcceptLanguage("fr-CH, fr;q=0.9, en;q=0.8")...); got != "fr" {
-		t.Errorf("Match(ParseAcceptLanguage(...)) = %q, want fr", got)
+}
+
+func TestPluralCategory(t *testing.T) {
+	tests := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "one"}, {"en", 2, "other"}, {"en", 0, "other"},
+		{"pl", 1, "one"}, {"pl", 2, "few"}, {"pl", 5, "many"}, {"pl", 12, "many"}, {"pl", 22, "few"}, {"pl", 25, "many"},
+		{"cs", 1, "one"}, {"cs", 2, "few"}, {"cs", 5, "other"}, {"cs", 22, "other"},
+		{"fr", 0, "one"}, {"fr", 1, "one"}, {"fr", 2, "other"},
+		{"ru", 1, "one"}, {"ru", 2, "few"}, {"ru", 5, "many"}, {"ru", 11, "many"}, {"ru", 21, "one"}, {"ru", 22, "few"},
+		{"uk", 1, "one"}, {"uk", 2, "few"}, {"uk", 5, "many"}, {"uk", 22, "few"},
+		{"hr", 1, "one"}, {"hr", 2, "few"}, {"hr", 5, "other"}, {"hr", 22, "few"},
+		{"sl", 1, "one"}, {"sl", 2, "two"}, {"sl", 3, "few"}, {"sl", 5, "other"}, {"sl", 102, "two"},
+		{"ga", 1, "one"}, {"ga", 2, "two"}, {"ga", 5, "few"}, {"ga", 8, "many"}, {"ga", 22, "other"},
+		{"lv", 0, "zero"}, {"lv", 1, "one"}, {"lv", 22, "other"},
+	}
+	for _, tt := range tests {
+		if got := i18n.PluralCategory(tt.lang, tt.n); got != tt.want {
+			t.Errorf("PluralCategory(%q, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestN(t *testing.T) {
+	tests := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "Too many attempts. Try again in 1 minute."},
+		{"en", 5, "Too many attempts. Try again in 5 minutes."},
+		{"xx", 1, "Too many attempts. Try again in 1 minute."},
+		{"pl", 1, "Zbyt wiele prób. Spróbuj ponownie za 1 minutę."},
+		{"pl", 2, "Zbyt wiele prób. Spróbuj ponownie za 2 minuty."},
+		{"pl", 5, "Zbyt wiele prób. Spróbuj ponownie za 5 minut."},
+		{"pl", 22, "Zbyt wiele prób. Spróbuj ponownie za 22 minuty."},
+		{"ru", 1, "Слишком много попыток. Попробуйте снова через 1 минуту."},
+		{"ru", 2, "Слишком много попыток. Попробуйте снова через 2 минуты."},
+		{"ru", 5, "Слишком много попыток. Попробуйте снова через 5 минут."},
+		{"ru", 21, "Слишком много попыток. Попробуйте снова через 21 минуту."},
+		{"ru", 22, "Слишком много попыток. Попробуйте снова через 22 минуты."},
+		{"cs", 1, "Příliš mnoho pokusů. Zkuste to znovu za 1 minutu."},
+		{"cs", 2, "Příliš mnoho pokusů. Zkuste to znovu za 2 minuty."},
+		{"cs", 5, "Příliš mnoho pokusů. Zkuste to znovu za 5 minut."},
+		{"cs", 22, "Příliš mnoho pokusů. Zkuste to znovu za 22 minut."},
+	}
+	for _, tt := range tests {
+		n := strconv.Itoa(tt.n)
+		if got := i18n.N(tt.lang, "page.too_many_attempts", tt.n, "minutes", n); got != tt.want {
+			t.Errorf("N(%q, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+	if got := i18n.N("en", "no.such.key", 1); got != "no.such.key" {
+		t.Errorf("N(unknown key) = %q", got)
+	}
+	// A form the language's catalog has wins over Default's.
+	for _, lang := range i18n.Supported {
+		for _, n := range []int{1, 2, 5, 22} {
+			got := i18n.N(lang, "page.too_many_attempts", n, "minutes", strconv.Itoa(n))
+			if !strings.Contains(got, strconv.Itoa(n)) {
+				t.Errorf("N(%q, %d) = %q, lacks the count", lang, n, got)
+			}
+			if lang != "en" && got == i18n.N("en", "page.too_many_attempts", n, "minutes", strconv.Itoa(n)) {
+				t.Errorf("N(%q, %d) = %q is the English text", lang, n, got)
+			}
+		}
+	}
+}
+
+func TestSelfName(t *testing.T) {
+	tests := []struct{ lang, want string }{
+		{"en", "English"}, {"de", "Deutsch"}, {"fr", "Français"}, {"cs", "Čeština"}, {"de-AT", "Deutsch"}, {"xx", ""},
+	}
+	for _, tt := range tests {
+		if got := i18n.SelfName(tt.lang); got != tt.want {
+			t.Errorf("SelfName(%q) = %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+	seen := map[string]bool{}
+	for _, l := range i18n.Supported {
+		n := i18n.SelfName(l)
+		if n == "" || seen[n] {
+			t.Errorf("SelfName(%q) = %q: empty or not unique", l, n)
+		}
+		seen[n] = true
 	}
 }
 
@@ -265,8 +394,8 @@ func TestHasAndKeys(t *testing.T) {
 	if !slices.IsSorted(keys) {
 		t.Error("Keys(cs) is not sorted")
 	}
-	if got, want := len(keys), len(i18n.Keys("en")); got != want {
-		t.Errorf("len(Keys(cs)) = %d, want %d", got, want)
+	if !slices.Contains(keys, "page.title") || !slices.Contains(keys, "page.too_many_attempts|few") {
+		t.Errorf("Keys(cs) lacks page.title or a plural form: %d keys", len(keys))
 	}
 	if got := i18n.Keys("xx"); got != nil {
 		t.Errorf("Keys(xx) = %v, want nil", got)
@@ -290,6 +419,19 @@ func TestFormatDates(t *testing.T) {
 		{"pt", "ter., 14 de out.", "terça-feira, 14 de outubro de 2025", "14:05", "ter., 14 de out. às 14:05"},
 		{"cs", "út 14. 10.", "úterý 14. října 2025", "14:05", "út 14. 10. v 14:05"},
 		{"fi", "ti 14.10.", "tiistai 14. lokakuuta 2025", "14.05", "ti 14.10. klo 14.05"},
+		{"bg", "вт, 14 окт", "вторник, 14 октомври 2025 г.", "14:05", "вт, 14 окт, 14:05"},
+		{"el", "Τρί 14 Οκτ", "Τρίτη 14 Οκτωβρίου 2025", "14:05", "Τρί 14 Οκτ, 14:05"},
+		{"ru", "вт, 14 окт.", "вторник, 14 октября 2025 г.", "14:05", "вт, 14 окт., 14:05"},
+		{"uk", "вт, 14 жовт.", "вівторок, 14 жовтня 2025 р.", "14:05", "вт, 14 жовт., 14:05"},
+		{"hu", "okt. 14., K", "2025. október 14., kedd", "14:05", "okt. 14., K 14:05"},
+		{"lt", "spalio 14 d., an", "2025 m. spalio 14 d., antradienis", "14:05", "spalio 14 d., an 14:05"},
+		{"lv", "otrd., 14. okt.", "otrdiena, 2025. gada 14. oktobris", "14:05", "otrd., 14. okt. 14:05"},
+		{"hr", "uto, 14. lis", "utorak, 14. listopada 2025.", "14:05", "uto, 14. lis u 14:05"},
+		{"sk", "ut 14. 10.", "utorok 14. októbra 2025", "14:05", "ut 14. 10., 14:05"},
+		{"tr", "14 Eki Sal", "14 Ekim 2025 Salı", "14:05", "14 Eki Sal 14:05"},
+		{"ga", "Máirt 14 DFómh", "Dé Máirt 14 Deireadh Fómhair 2025", "14:05", "Máirt 14 DFómh, 14:05"},
+		{"mt", "Tli, 14 Ott", "It-Tlieta, 14 ta’ Ottubru 2025", "14:05", "Tli, 14 Ott, 14:05"},
+		{"nb", "tir. 14. okt.", "tirsdag 14. oktober 2025", "14:05", "tir. 14. okt. kl. 14:05"},
 		{"de-AT", "Di., 14. Okt.", "Dienstag, 14. Oktober 2025", "14:05", "Di., 14. Okt., 14:05"},
 		{"xx", "Tue 14 Oct", "Tuesday 14 October 2025", "14:05", "Tue 14 Oct, 14:05"},
 	}

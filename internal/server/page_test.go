@@ -197,7 +197,7 @@ func TestPageStatesAndBanners(t *testing.T) {
 		{"A-1012", []string{`data-testid="banner-info"`, `data-testid="next-step"`}},
 		{"A-1010", []string{`data-testid="banner-warning"`}},
 		{"A-1001", []string{`data-testid="feedback-form"`, "Delivered on"}},
-		{"B-2003", []string{`data-testid="cod"`, "EUR 49.90"}},
+		{"B-2003", []string{`data-testid="cod"`, "€49.90"}},
 		{"A-1003", []string{`data-testid="more-events"`, "<details"}},
 	}
 	for _, tt := range tests {
@@ -298,32 +298,49 @@ func TestPagePublicViewNone(t *testing.T) {
 	}
 }
 
+// TestPageLanguage checks the precedence through real requests: the shopper's remembered
+// choice, then lang, then the order's language, then Accept-Language, then en.
 func TestPageLanguage(t *testing.T) {
 	d := newDemoEnv(t)
-	o := d.info.Orders[0]
+	var o *status.Order // a German shop's order
+	for _, x := range d.info.Orders {
+		if x.LanguageISO2 == "de" {
+			o = x
+			break
+		}
+	}
+	if o == nil {
+		t.Fatal("the demo has no German order")
+	}
 	u := publicPage(d.http.URL, o)
 	tests := []struct {
-		name, query, accept, want string
+		name, url, accept, want string
 	}{
-		{"lang parameter wins", "&lang=fi", "de", "fi"},
-		{"Accept-Language", "", "fr-CH, fr;q=0.9", "fr"},
-		{"order language", "", "", o.LanguageISO2},
-		{"region stripped", "&lang=pt-BR", "", "pt"},
+		{"lang parameter beats the order's language and Accept-Language", u + "&lang=fi", "fr", "fi"},
+		{"the order's language beats Accept-Language", u, "fr-CH, fr;q=0.9, en;q=0.8", "de"},
+		{"region stripped", u + "&lang=pt-BR", "", "pt"},
+		{"Norwegian is served in Bokmål", u + "&lang=no", "", "nb"},
+		{"unsupported lang falls through to the order's", u + "&lang=ja", "", "de"},
+		{"Accept-Language without an order", d.http.URL + "/", "fr-CH, fr;q=0.9", "fr"},
+		{"Accept-Language matched by CLDR", d.http.URL + "/", "ja, nn;q=0.8", "nb"},
+		{"en last", d.http.URL + "/", "ja, zh;q=0.5", "en"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, body, _ := get(t, nil, u+tt.query, "Accept-Language", tt.accept)
+			_, body, _ := get(t, nil, tt.url, "Accept-Language", tt.accept)
 			if !strings.Contains(body, `<html lang="`+tt.want+`">`) {
 				t.Errorf("want lang %s: %.200s", tt.want, body)
 			}
 		})
 	}
-	// The switcher stores the choice in the session; it beats Accept-Language.
+	// The switcher's choice is remembered in the session cookie and beats everything else.
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	post(t, c, d.http.URL+"/track/lang", url.Values{"lang": {"sv"}, "return": {"/track?x=1"}})
-	if _, body, _ := get(t, c, u, "Accept-Language", "de"); !strings.Contains(body, `<html lang="sv">`) {
-		t.Errorf("switcher choice not kept")
+	for _, tt := range []struct{ name, url string }{{"order page", u}, {"order page with lang", u + "&lang=fi"}, {"search page", d.http.URL + "/"}} {
+		if _, body, _ := get(t, c, tt.url, "Accept-Language", "de"); !strings.Contains(body, `<html lang="sv">`) {
+			t.Errorf("%s: switcher choice not kept: %.200s", tt.name, body)
+		}
 	}
 	// No open redirects.
 	_, _, resp := post(t, nil, d.http.URL+"/track/lang", url.Values{"lang": {"sv"}, "return": {"//evil.example/x"}})

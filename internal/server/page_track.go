@@ -13,6 +13,7 @@ import (
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/i18n"
+	"github.com/orderstatus/orderstatus/internal/locale"
 	"github.com/orderstatus/orderstatus/internal/status"
 	"github.com/orderstatus/orderstatus/web/templates"
 )
@@ -45,13 +46,16 @@ func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, err error)
 	http.Error(w, "Internal server error", http.StatusInternalServerError)
 }
 
-// pageLang picks the page language: lang parameter, the switcher's choice in the session,
-// Accept-Language, the order's language, then en.
+// pageLang picks the page language, first supported of: the shopper's own choice (the
+// switcher's, remembered in the session cookie), the lang parameter, the order's language,
+// Accept-Language (matched by golang.org/x/text/language), then en. The order's language
+// beats the browser's because the carrier's and the shop's texts on the page are written in
+// it; a shopper who reads another language says so once with the switcher.
 func pageLang(r *http.Request, ss shopperSession, orderLang string) string {
-	cands := []string{r.URL.Query().Get("lang"), r.PostFormValue("lang"), ss.Lang()}
-	cands = append(cands, i18n.ParseAcceptLanguage(r.Header.Get("Accept-Language"))...)
-	cands = append(cands, orderLang)
-	if l := i18n.Match(cands...); l != "" {
+	if l := i18n.Match(ss.Lang(), r.URL.Query().Get("lang"), r.PostFormValue("lang"), orderLang); l != "" {
+		return l
+	}
+	if l := i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")); l != "" {
 		return l
 	}
 	return i18n.Default
@@ -118,6 +122,12 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	s.grantAndShow(w, r, ss, g, page)
 }
 
+// tooManyAttempts says when to try again, in the plural form the wait needs.
+func tooManyAttempts(lang string, rl *auth.RateLimitError) string {
+	m := rl.RetryAfterMinutes()
+	return i18n.N(lang, "page.too_many_attempts", m, "minutes", locale.Number(lang, m))
+}
+
 // errProofRefused: a proof matched no order of the lookup (or several).
 var errProofRefused = errors.New("proof refused")
 
@@ -131,7 +141,7 @@ func (s *Server) proofError(w http.ResponseWriter, r *http.Request, page templat
 	switch {
 	case errors.As(err, &rl):
 		setRetryAfter(w, rl)
-		show(http.StatusTooManyRequests, i18n.T(lang, "page.too_many_attempts", "minutes", strconv.Itoa(rl.RetryAfterMinutes())))
+		show(http.StatusTooManyRequests, tooManyAttempts(lang, rl))
 	case errors.Is(err, errProofRefused), errors.Is(err, status.ErrNotFound), errors.Is(err, auth.ErrPersonalLookup):
 		show(http.StatusUnprocessableEntity, i18n.T(lang, "page.verify_failed"))
 	default:
@@ -281,7 +291,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, page template
 	case errors.As(err, &rl):
 		setRetryAfter(w, rl)
 		s.render(w, r, http.StatusTooManyRequests, templates.ErrorPage(templates.ErrorView{Page: page,
-			Heading: i18n.T(lang, "page.too_many_heading"), Message: i18n.T(lang, "page.too_many_attempts", "minutes", strconv.Itoa(rl.RetryAfterMinutes()))}))
+			Heading: i18n.T(lang, "page.too_many_heading"), Message: tooManyAttempts(lang, rl)}))
 		return
 	case errors.As(err, &verr):
 		s.render(w, r, http.StatusBadRequest, templates.ErrorPage(templates.ErrorView{Page: page,

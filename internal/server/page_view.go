@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/i18n"
+	"github.com/orderstatus/orderstatus/internal/locale"
 	"github.com/orderstatus/orderstatus/internal/status"
 	"github.com/orderstatus/orderstatus/web/templates"
 )
@@ -23,7 +24,7 @@ func trackView(page templates.Page, info *status.Info) templates.TrackView {
 		var parts []string
 		for _, c := range info.COD {
 			if len(c) == 2 {
-				parts = append(parts, c[0]+" "+c[1])
+				parts = append(parts, locale.Money(lang, c[0], c[1]))
 			}
 		}
 		v.COD = strings.Join(parts, " + ")
@@ -84,8 +85,9 @@ func parcelView(lang string, info *status.Info, t *status.InfoTracking, ps *stat
 	for i, s := range ps.Steps {
 		p.Steps = append(p.Steps, templates.StepView{Label: s.Label, State: string(s.State), StateText: stepText(lang, s, ps.Code), Current: i+1 == ps.Current})
 	}
+	home := status.Zone(t.Timezone) // the shopper's: the tracking's, else the order's zone
 	for i, c := range t.Checkpoints {
-		e := eventView(lang, c)
+		e := eventView(lang, c, home)
 		if i == 0 && e.Detail == p.Details {
 			e.Detail = "" // the card says the newest event's details already
 		}
@@ -96,9 +98,9 @@ func parcelView(lang string, info *status.Info, t *status.InfoTracking, ps *stat
 		}
 	}
 	if len(p.MoreEvents) > 0 {
-		p.MoreLabel = i18n.T(lang, "page.show_all_events", "count", strconv.Itoa(len(t.Checkpoints)))
+		p.MoreLabel = i18n.N(lang, "page.show_all_events", len(t.Checkpoints), "count", locale.Number(lang, len(t.Checkpoints)))
 	}
-	p.AddressLines = status.AddressLines(t.ShippingAddress)
+	p.AddressLines = locale.AddressLines(lang, t.ShippingAddress)
 	for _, a := range t.Articles {
 		meta := strings.Trim(strings.Join([]string{a.Size, a.Color}, " · "), " ·")
 		qty := a.Quantity
@@ -124,7 +126,7 @@ func parcelView(lang string, info *status.Info, t *status.InfoTracking, ps *stat
 			p.TrackingURL = ""
 		}
 	}
-	p.Action = actionView(info, t, ps)
+	p.Action = actionView(lang, info, t, ps)
 	return p
 }
 
@@ -146,11 +148,13 @@ func nextView(lang string, n *status.NextStep) *templates.NextView {
 	return v
 }
 
-func eventView(lang string, c status.InfoCheckpoint) templates.EventView {
+// eventView is one checkpoint; its time is the shopper's local time, labelled only when the
+// event happened in a zone whose clock differs (see locale.EventTime).
+func eventView(lang string, c status.InfoCheckpoint, home *time.Location) templates.EventView {
 	ts, _ := status.ParseTimestamp(c.EventTimestamp)
 	local := ts.In(status.Zone(c.Timezone))
 	return templates.EventView{
-		When:     i18n.FormatDateTime(lang, local) + " " + local.Format("MST"),
+		When:     locale.EventTime(lang, ts, local.Location(), home),
 		Datetime: local.Format(time.RFC3339),
 		What:     c.StatusText,
 		Where:    c.Location,
@@ -161,7 +165,7 @@ func eventView(lang string, c status.InfoCheckpoint) templates.EventView {
 
 // actionView is the pickup point (where, when open) or the delivery feedback form. What to
 // do and by when are the parcel's next step and promise, said once there.
-func actionView(info *status.Info, t *status.InfoTracking, ps *status.ParcelSummary) *templates.ActionView {
+func actionView(lang string, info *status.Info, t *status.InfoTracking, ps *status.ParcelSummary) *templates.ActionView {
 	ab := t.ActionBox
 	if ab == nil {
 		return nil
@@ -169,6 +173,9 @@ func actionView(info *status.Info, t *status.InfoTracking, ps *status.ParcelSumm
 	switch ab.Type {
 	case "pickup-location":
 		a := &templates.ActionView{Type: ab.Type, Title: ab.Label, Name: ab.Name, Address: ab.Address}
+		if pl := t.PickupLocation; pl != nil && pl.Address != nil && ab.Address != "" {
+			a.Address = locale.FormatAddress(lang, pl.Address) // the country's order, in the page's language
+		}
 		if pk := ps.Pickup; pk != nil {
 			a.OpenNow = pk.OpenNow
 			for _, d := range pk.Week {

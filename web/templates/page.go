@@ -31,11 +31,16 @@ type Shop struct {
 // T translates a catalog key into the page's language.
 func (p Page) T(key string, vars ...string) string { return i18n.T(p.Lang, key, vars...) }
 
-// Languages is the list offered by the switcher: code and the language's own name.
-var Languages = []struct{ Code, Name string }{
-	{"en", "English"}, {"de", "Deutsch"}, {"fr", "Français"}, {"es", "Español"}, {"it", "Italiano"},
-	{"nl", "Nederlands"}, {"pl", "Polski"}, {"sv", "Svenska"}, {"da", "Dansk"}, {"pt", "Português"},
-	{"cs", "Čeština"}, {"fi", "Suomi"},
+// Languages is the list offered by the switcher: every supported language, named in
+// itself as CLDR names it (i18n.SelfName), so a reader finds their own.
+var Languages = languages()
+
+func languages() []struct{ Code, Name string } {
+	out := make([]struct{ Code, Name string }, len(i18n.Supported))
+	for i, l := range i18n.Supported {
+		out[i].Code, out[i].Name = l, i18n.SelfName(l)
+	}
+	return out
 }
 
 func staticPath(name string) string { return static.Path(name) }
