@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
+	"github.com/orderstatus/orderstatus/internal/carrier"
 	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
@@ -100,6 +101,16 @@ func TestCachedSurfacesSeeEveryWrite(t *testing.T) {
 				t.Fatalf("put: %d %.300s", code, body)
 			}
 		}, nil},
+		{"live refresh", func(t *testing.T) {
+			// A live refresh through the info API stores what the carrier says; every other
+			// surface sees it on its next request.
+			fc := &fakeCarrier{cps: []status.Checkpoint{{StatusCode: "FailedAttempt-NewAttemptNextDay", EventTimestamp: "2026-01-13T09:00:00.000Z", Location: "Leipzig, DE"}}}
+			e.srv.cfg.Carriers = carrier.NewRegistry(fc)
+			resp, body := e.get(t, "/v4/track/orders/info/?account=1001&order_number=CW-1&live_refresh=true", e.tokenA)
+			if resp.StatusCode != 200 || resp.Header.Get(liveRefreshHeader) != "refreshed" || fc.count() != 1 {
+				t.Fatalf("live refresh: %d %q, %d carrier calls: %.200s", resp.StatusCode, resp.Header.Get(liveRefreshHeader), fc.count(), body)
+			}
+		}, func(c cachedSurface) bool { return c.name != "info full" }},
 		{"cancel", func(t *testing.T) {
 			p := orderPayload(1001, "CW-1", 1, 6)
 			p["order_status"] = "Cancelled"
