@@ -177,7 +177,7 @@ var otherRoutes = map[string]string{
 	"GET /support/orders/{id}": "console order: the staff user's accounts (support tests)",
 	"GET /support/audit":       "admins only (support tests)",
 	"* /static/*":              "static files (every method)",
-	"GET /brand/{account}":     "a shop's accent colour, no order data",
+	"GET /brand/{file}":        "a shop's stylesheet (app.css and its accent colour), no order data",
 	"* /demo/assets/*":         "demo images (every method)",
 }
 

@@ -60,7 +60,7 @@ func (s *Server) routes() http.Handler {
 
 	// Static files: content-hashed and immutable; shop colours; demo article images.
 	r.Handle("/static/*", static.Handler())
-	r.Get("/brand/{account}", s.handleBrandCSS)
+	r.Get("/brand/{file}", s.handleBrandCSS)
 	if s.cfg.Assets != nil {
 		r.Handle("/demo/assets/*", http.StripPrefix("/demo/assets/", assetHandler(s.cfg.Assets)))
 	}
