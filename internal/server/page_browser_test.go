@@ -60,8 +60,8 @@ func TestBrowserShopperJourney(t *testing.T) {
 	}
 
 	// Switch language with the switcher (stored in the session): with JavaScript the select
-	// submits itself and its button is gone (TestBrowserNoScriptJourney takes the button).
-	if b.Exists(`[data-testid="lang-submit"]:not([hidden])`) {
+	// submits itself and there is no button (TestBrowserNoScriptJourney takes the button).
+	if b.Exists(`[data-testid="lang-submit"]`) {
 		t.Errorf("the language button shows although the select submits itself")
 	}
 	b.EvalNavigate(`(s => { s.value = 'de'; s.dispatchEvent(new Event('change')) })(document.querySelector('#lang-select'))`)

@@ -11,12 +11,9 @@ document.addEventListener("click", function (ev) {
     setTimeout(function () { b.textContent = old; }, 1500);
   });
 });
-// The language switcher submits itself on change, so its button (the no-JavaScript path) goes.
-document.querySelectorAll("form.lang-form").forEach(function (f) {
-  var s = f.querySelector("select"), b = f.querySelector("button");
-  if (!s) return;
-  s.addEventListener("change", function () { f.submit(); });
-  if (b) b.hidden = true;
+// The language switcher submits itself on change; its button is in <noscript>.
+document.querySelectorAll("form.lang-form select").forEach(function (s) {
+  s.addEventListener("change", function () { s.form.submit(); });
 });
 // Delivery feedback is answered in place: the vote is posted in the background and the
 // thanks takes the place of the buttons. Without JavaScript the form posts and the page
