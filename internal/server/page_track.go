@@ -163,7 +163,7 @@ func lookupValues(l status.Lookup) url.Values {
 func (s *Server) choiceRow(c auth.Choice, lang string) templates.ChoiceRow {
 	o := c.Order
 	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessPublic, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort})
-	row := templates.ChoiceRow{URL: orderURL(o), OrderNumber: o.OrderNumber + " · " + c.Account.Name, Status: info.Story().Headline.Today}
+	row := templates.ChoiceRow{URL: orderURL(o), OrderNumber: o.OrderNumber + " · " + c.Account.ShownName(), Status: info.Story().Headline.Today}
 	if ts, err := status.ParseTimestamp(o.OrderDate); err == nil {
 		row.Date = i18n.FormatDateShort(lang, ts)
 	}
