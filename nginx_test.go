@@ -181,14 +181,24 @@ http {
 		if n := len(resp.Header.Values("Strict-Transport-Security")); n != 1 {
 			t.Errorf("%d Strict-Transport-Security headers, want 1", n)
 		}
-		// The content-hashed stylesheet is cached by nginx.
-		css := regexp.MustCompile(`/static/[^"]+\.css`).FindString(string(body))
-		if css == "" {
-			t.Fatal("no stylesheet link in the page")
+		// The page's one stylesheet (the shop's, content-hashed) and the static files are
+		// cached by nginx.
+		css := regexp.MustCompile(`<link rel="stylesheet" href="(/brand/[^"]+\.css)"`).FindStringSubmatch(string(body))
+		js := regexp.MustCompile(`/static/[^"]+\.js`).FindString(string(body))
+		if css == nil || js == "" {
+			t.Fatalf("no shop stylesheet (%v) or script (%q) in the page", css, js)
 		}
-		get(alice, base+css)
-		if resp, _ := get(alice, base+css); resp.StatusCode != http.StatusOK || resp.Header.Get("X-Cache-Status") != "HIT" {
-			t.Errorf("static file again: %d X-Cache-Status %q, want a cache HIT", resp.StatusCode, resp.Header.Get("X-Cache-Status"))
+		for _, u := range []string{css[1], js} {
+			get(alice, base+u)
+			if resp, _ := get(alice, base+u); resp.StatusCode != http.StatusOK || resp.Header.Get("X-Cache-Status") != "HIT" {
+				t.Errorf("%s again: %d X-Cache-Status %q, want a cache HIT", u, resp.StatusCode, resp.Header.Get("X-Cache-Status"))
+			}
+		}
+		// An outdated hash gets the current colours, which nginx must not keep.
+		stale := regexp.MustCompile(`\.[0-9a-f]+\.css$`).ReplaceAllString(css[1], ".000000000000.css")
+		get(alice, base+stale)
+		if resp, _ := get(alice, base+stale); resp.StatusCode != http.StatusOK || resp.Header.Get("X-Cache-Status") == "HIT" {
+			t.Errorf("%s again: %d X-Cache-Status %q, want no cache HIT", stale, resp.StatusCode, resp.Header.Get("X-Cache-Status"))
 		}
 	})
 

@@ -32,6 +32,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -261,6 +263,47 @@ func abbrev(s string) string {
 func (b *Browser) SetViewport(width, height int) {
 	b.t.Helper()
 	b.run(fmt.Sprintf("viewport %dx%d", width, height), chromedp.EmulateViewport(int64(width), int64(height)))
+}
+
+// EvalNavigate evaluates the expression js, which makes the page navigate (a form that submits itself),
+// waits for the page it leads to, and returns that page's HTTP status.
+func (b *Browser) EvalNavigate(js string) int {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, Timeout)
+	defer cancel()
+	eval := chromedp.Evaluate[bool]("void (" + js + ") || true")
+	resp, err := chromedp.RunResponse(ctx, func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := eval(ctx, t)
+		return chromedp.Void{}, err
+	})
+	if err != nil {
+		b.t.Fatalf("browser: evaluate %s and wait for a page, on %s: %v", abbrev(js), b.url(), err)
+	}
+	if resp == nil {
+		return 0
+	}
+	return int(resp.Status)
+}
+
+// SetColorScheme emulates the prefers-color-scheme media feature ("light" or "dark") for
+// this and later pages; "" removes the override.
+func (b *Browser) SetColorScheme(scheme string) {
+	b.t.Helper()
+	p := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}
+	b.run("color scheme "+scheme, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, p)
+		return err
+	}))
+}
+
+// DisableScripts turns the page's own JavaScript off (on) for this and later pages, as a
+// browser with JavaScript disabled; Eval and Axe still run, through the DevTools protocol.
+func (b *Browser) DisableScripts(off bool) {
+	b.t.Helper()
+	b.run("scripts off", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off})
+		return err
+	}))
 }
 
 // Screenshot writes a PNG of the whole page to path (directories are created), for

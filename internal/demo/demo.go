@@ -34,6 +34,9 @@ type Info struct {
 type accountFile struct {
 	ID           int64  `json:"id"`
 	Name         string `json:"name"`
+	DisplayName  string `json:"display_name"`
+	ShopURL      string `json:"shop_url"`
+	ReturnsURL   string `json:"returns_url"`
 	Language     string `json:"language"`
 	AccentColor  string `json:"accent_color"`
 	LogoURL      string `json:"logo_url"`
@@ -114,6 +117,7 @@ func Load(ctx context.Context, db Store, fsys fs.FS, now time.Time) (*Info, erro
 		for _, f := range files {
 			a := status.Account{ID: f.ID, Name: f.Name, Language: f.Language, AccentColor: f.AccentColor, LogoURL: f.LogoURL,
 				SupportEmail: f.SupportEmail, SupportPhone: f.SupportPhone, SupportURL: f.SupportURL, PublicView: f.PublicView,
+				DisplayName: f.DisplayName, ShopURL: f.ShopURL, ReturnsURL: f.ReturnsURL,
 				SigningKey: auth.NewSecret("sk_"), CallbackSecret: auth.NewSecret("whsec_")}
 			if err := db.CreateAccount(ctx, a, nil); err != nil {
 				return nil, err

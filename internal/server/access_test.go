@@ -183,9 +183,9 @@ var otherRoutes = map[string]string{
 	"POST /support/orders/{id}/open":  "console: the staff user's accounts, audited (TestSupportOpenAsShopper)",
 	"POST /support/orders/{id}/notes": "console: the staff user's accounts, audited (TestSupportNotes)",
 	"* /static/*":                     "static files (every method)",
-	"GET /brand/{account}":            "a shop's accent colour, no order data",
 	"GET /brand/{account}/{file}":     "a shop's uploaded logo, no order data (TestLogoUpload)",
 	"* /demo/assets/*":                "demo images (every method)",
+	"GET /brand/{file}":               "a shop's stylesheet (app.css and its accent colour), no order data",
 }
 
 // Every route the router serves is either a surface checked at every level or classified.

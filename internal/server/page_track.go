@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/a-h/templ"
-	"github.com/go-chi/chi/v5"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/i18n"
@@ -61,9 +60,14 @@ func pageLang(r *http.Request, ss shopperSession, orderLang string) string {
 	return i18n.Default
 }
 
+// shopOf is an account's branding as the page shows it.
 func (s *Server) shopOf(a status.Account) *templates.Shop {
-	return &templates.Shop{Name: a.Name, LogoURL: a.LogoURL, BrandCSS: "/brand/" + strconv.FormatInt(a.ID, 10) + ".css?v=" + brandVersion(a),
+	shop := &templates.Shop{Name: a.ShownName(), ShopURL: a.ShopURL, ReturnsURL: a.ReturnsURL, Stylesheet: brandStylesheetPath(a),
 		SupportEmail: a.SupportEmail, SupportPhone: a.SupportPhone, SupportURL: a.SupportURL}
+	if strings.HasPrefix(a.LogoURL, "/") {
+		shop.LogoURL = a.LogoURL // the page loads nothing from other hosts (CSP img-src 'self')
+	}
+	return shop
 }
 
 // lookupHidden returns the lookup parameters of a request as hidden form fields.
@@ -178,7 +182,7 @@ func lookupValues(l status.Lookup) url.Values {
 func (s *Server) choiceRow(c auth.Choice, lang string) templates.ChoiceRow {
 	o := c.Order
 	info := status.BuildInfo(o, status.InfoOptions{Access: status.AccessPublic, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort})
-	row := templates.ChoiceRow{URL: orderURL(o), OrderNumber: o.OrderNumber + " · " + c.Account.Name, Status: info.Story().Headline.Today}
+	row := templates.ChoiceRow{URL: orderURL(o), OrderNumber: o.OrderNumber + " · " + c.Account.ShownName(), Status: info.Story().Headline.Today}
 	if ts, err := status.ParseTimestamp(o.OrderDate); err == nil {
 		row.Date = i18n.FormatDateShort(lang, ts)
 	}
@@ -244,7 +248,9 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 		v := trackView(page, status.BuildInfo(g.Order, s.infoOptions(g, req, lang)))
 		v.Notice = notice
 		v.Lookup = lookupHidden(q)
-		v.FeedbackThanks = q.Get("feedback") == "thanks"
+		if q.Get("feedback") == "thanks" {
+			markVoted(&v, q.Get("parcel"))
+		}
 		if g.Level == status.AccessPublic {
 			v.Unlock = &templates.UnlockForm{Lookup: lookupHidden(q), Error: verifyError}
 		}
@@ -256,7 +262,7 @@ func (s *Server) showTrack(w http.ResponseWriter, r *http.Request, q url.Values,
 	}
 	// The page is made from the grant, the language and the lookup it names (its forms
 	// resubmit the lookup), so those name it in the cache.
-	key := s.responseKey("page", gen, g, lang, trackURL(q), q.Get("feedback"))
+	key := s.responseKey("page", gen, g, lang, trackURL(q), q.Get("feedback"), q.Get("parcel"))
 	body, err := s.cachedBody(key, g, "text/html; charset=utf-8", build)
 	if err != nil {
 		s.renderFailed(w, r, err)
@@ -425,7 +431,9 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 		s.pageFail(w, r, templates.Page{Lang: pageLang(r, ss, "")}, err)
 		return
 	}
-	http.Redirect(w, r, trackURL(q)+"&feedback=thanks", http.StatusSeeOther)
+	// Back to the parcel's card, where the thanks replaces the buttons.
+	back := trackURL(q) + "&feedback=thanks&parcel=" + url.QueryEscape(tid) + "#parcel-" + url.PathEscape(tid)
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 // handleLang stores the language switcher's choice and goes back.
@@ -454,43 +462,4 @@ func (s *Server) pageFail(w http.ResponseWriter, r *http.Request, page templates
 	}
 	s.render(w, r, http.StatusInternalServerError, templates.ErrorPage(templates.ErrorView{Page: page,
 		Heading: i18n.T(page.Lang, "page.error_generic"), Message: i18n.T(page.Lang, "page.error_retry")}))
-}
-
-// brandVersion changes when the account's accent colour changes, so the stylesheet URL does.
-func brandVersion(a status.Account) string {
-	return strings.TrimPrefix(a.AccentColor, "#")
-}
-
-// handleBrandCSS serves an account's accent colour as a stylesheet (inline styles are not
-// allowed by the Content-Security-Policy).
-func (s *Server) handleBrandCSS(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(strings.TrimSuffix(chi.URLParam(r, "account"), ".css"), 10, 64)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	a, err := s.db.Account(r.Context(), id)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Write([]byte(":root{--accent:" + safeColor(a.AccentColor) + "}\n"))
-}
-
-// safeColor returns c when it is a #rgb or #rrggbb colour, else the default accent.
-func safeColor(c string) string {
-	if (len(c) == 7 || len(c) == 4) && c[0] == '#' {
-		ok := true
-		for _, r := range c[1:] {
-			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
-				ok = false
-			}
-		}
-		if ok {
-			return c
-		}
-	}
-	return "#0b6e4f"
 }

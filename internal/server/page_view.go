@@ -16,9 +16,18 @@ import (
 func trackView(page templates.Page, info *status.Info) templates.TrackView {
 	lang := page.Lang
 	sm := info.Story()
-	v := templates.TrackView{Page: page, OrderNumber: info.OrderNumber, Access: string(info.Access), Tone: sm.Tone}
+	v := templates.TrackView{Page: page, OrderNumber: info.OrderNumber, Access: string(info.Access), Tone: sm.Tone,
+		ParcelCount: strconv.Itoa(len(info.Trackings))}
+	if info.OrderDate != nil {
+		if ts, err := status.ParseTimestamp(*info.OrderDate); err == nil {
+			v.OrderDate = i18n.FormatDateLong(lang, ts)
+		}
+	}
 	if len(sm.Parcels) > 1 {
 		v.Headline = sm.Headline.Today
+	}
+	if page.Shop != nil && page.Shop.ReturnsURL != "" && sm.Returnable() {
+		v.ReturnsURL = page.Shop.ReturnsURL
 	}
 	if len(info.COD) > 0 && info.Access != status.AccessPublic {
 		var parts []string
@@ -49,8 +58,21 @@ func trackView(page templates.Page, info *status.Info) templates.TrackView {
 			v.AddressLabel, v.AddressLines, p.AddressLines = p.AddressLabel, p.AddressLines, nil
 		}
 		v.Parcels = append(v.Parcels, p)
+		if len(info.Trackings) > 1 {
+			v.Overview = append(v.Overview, templates.OverviewRow{Anchor: p.Anchor, Label: label, Status: p.Status, Promise: p.Promise, Courier: p.Courier, Tone: p.Tone})
+		}
 	}
 	return v
+}
+
+// markVoted answers the feedback form of the parcel a shopper has just voted on (of every
+// parcel when parcel is ""): the thanks takes the place of the buttons.
+func markVoted(v *templates.TrackView, parcel string) {
+	for i := range v.Parcels {
+		if a := v.Parcels[i].Action; a != nil && a.Vote && (parcel == "" || parcel == v.Parcels[i].ID) {
+			a.Voted = true
+		}
+	}
 }
 
 // stepText says a step's state in words, for screen readers and colour-blind readers.
@@ -69,7 +91,7 @@ func stepText(lang string, s status.Step, code status.Code) string {
 func parcelView(lang string, info *status.Info, t *status.InfoTracking, ps *status.ParcelSummary, label string) templates.ParcelView {
 	ds := t.LastDeliveryStatus
 	p := templates.ParcelView{
-		ID: t.TrackingID, Label: label, Status: ps.Title, Icon: ps.Icon, Tone: ps.Tone,
+		ID: t.TrackingID, Anchor: "parcel-" + t.TrackingID, Label: label, Status: ps.Title, Icon: ps.Icon, Tone: ps.Tone,
 		Promise: ps.Promise.Today, Details: ds.StatusDetails, Courier: ps.Courier, TrackingNumber: t.TrackingNumber,
 		AddressLabel: i18n.T(lang, "page.shipping_address"),
 	}

@@ -66,7 +66,7 @@ func (s *Server) routes() http.Handler {
 
 	// Static files: content-hashed and immutable; shop colours; demo article images.
 	r.Handle("/static/*", static.Handler())
-	r.Get("/brand/{account}", s.handleBrandCSS)
+	r.Get("/brand/{file}", s.handleBrandCSS)
 	r.Get("/brand/{account}/{file}", s.handleBrandLogo)
 	if s.cfg.Assets != nil {
 		r.Handle("/demo/assets/*", http.StripPrefix("/demo/assets/", assetHandler(s.cfg.Assets)))

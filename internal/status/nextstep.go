@@ -11,7 +11,7 @@ type Contact struct {
 
 // ShopContact is the support contact of an account, as the shop publishes it.
 func ShopContact(a Account) *Contact {
-	return &Contact{Kind: "shop", Name: a.Name, Email: a.SupportEmail, Phone: a.SupportPhone, URL: a.SupportURL}
+	return &Contact{Kind: "shop", Name: a.ShownName(), Email: a.SupportEmail, Phone: a.SupportPhone, URL: a.SupportURL}
 }
 
 // NextStep is what happens next for a parcel or an order, and whom to contact.

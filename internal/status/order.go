@@ -63,6 +63,14 @@ type Account struct {
 	CallbackTopics []string `json:"callback_topics"`
 }
 
+// ShownName is the shop's name as shoppers see it: DisplayName when set, else Name.
+func (a Account) ShownName() string {
+	if a.DisplayName != "" {
+		return a.DisplayName
+	}
+	return a.Name
+}
+
 // Callback modes.
 const (
 	CallbackChanges = "changes"

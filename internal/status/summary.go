@@ -194,6 +194,17 @@ func parcelSummary(o *Order, t *Tracking, cancelled bool, opt SummaryOptions, p 
 	return ps
 }
 
+// Returnable reports whether the shop's returns link is offered: at least one parcel of the
+// order has reached the shopper (delivered or collected), and it is not itself a return.
+func (s *Summary) Returnable() bool {
+	for _, p := range s.Parcels {
+		if p.Promise.Kind == PromiseDelivered && p.Journey != JourneyReturn && p.Journey != JourneyCancelled {
+			return true
+		}
+	}
+	return false
+}
+
 // toneOf maps a lifecycle to a colour family.
 func toneOf(l Lifecycle) string {
 	switch l {

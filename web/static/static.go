@@ -54,6 +54,16 @@ func Path(name string) string {
 	return "/static/" + h
 }
 
+// Body returns the content of a static file and its content hash (the one in its Path), for
+// responses that build on it, such as a shop's stylesheet.
+func Body(name string) (body []byte, hash string) {
+	a, ok := byHashed[hashed[name]]
+	if !ok {
+		panic("static: no file " + name)
+	}
+	return a.body, strings.Trim(a.etag, `"`)
+}
+
 // Handler serves /static/<hashed name> with immutable caching and an ETag.
 func Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

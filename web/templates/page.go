@@ -20,12 +20,29 @@ type Page struct {
 
 // Shop is the branding and support contact of an account.
 type Shop struct {
-	Name         string
-	LogoURL      string
-	BrandCSS     string // URL of the stylesheet with the account's accent colour
+	Name    string // the name shoppers see (display name, else the account's name)
+	LogoURL string // a same-origin URL; "" shows the name alone
+	ShopURL string // where the logo and name link; "" links nowhere
+	// ReturnsURL is offered as "Start a return" on delivered orders.
+	ReturnsURL string
+	// Stylesheet is the URL of the page's one stylesheet: app.css with the account's colours.
+	Stylesheet   string
 	SupportEmail string
 	SupportPhone string
 	SupportURL   string
+}
+
+// stylesheet is the page's one stylesheet: the shop's, else app.css.
+func (p Page) stylesheet() string {
+	if p.Shop != nil && p.Shop.Stylesheet != "" {
+		return p.Shop.Stylesheet
+	}
+	return staticPath("app.css")
+}
+
+// hasContact reports whether the shop gives any way to reach it.
+func (s *Shop) hasContact() bool {
+	return s.SupportEmail != "" || s.SupportPhone != "" || s.SupportURL != ""
 }
 
 // T translates a catalog key into the page's language.

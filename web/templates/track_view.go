@@ -4,6 +4,8 @@ package templates
 type TrackView struct {
 	Page
 	OrderNumber string
+	OrderDate   string // the day the order was placed, in the page's language; "" when unknown
+	ParcelCount string
 	Access      string // public, shopper, full
 	// Headline is the order's state ("1 of 3 delivered · 1 arriving today"); shown only for
 	// several parcels, since one parcel's card says it.
@@ -17,13 +19,26 @@ type TrackView struct {
 	AddressLabel string
 	AddressLines []string
 	Parcels      []ParcelView
-	COD          string // "EUR 49.90" to pay on delivery, shopper level only
+	// Overview is one line per parcel with a link to its card, for orders of several parcels.
+	Overview []OverviewRow
+	// ReturnsURL is the shop's returns page, set when the order has been delivered.
+	ReturnsURL string
+	COD        string // "EUR 49.90" to pay on delivery, shopper level only
 	// Unlock is the verification form shown at public level; nil otherwise.
 	Unlock *UnlockForm
 	// Lookup are the hidden fields that resubmit the page's lookup from its forms.
-	Lookup         []Hidden
-	FeedbackThanks bool
-	Notice         string // e.g. live refresh fell back to stored data
+	Lookup []Hidden
+	Notice string // e.g. live refresh fell back to stored data
+}
+
+// OverviewRow is one parcel in the overview of an order of several parcels.
+type OverviewRow struct {
+	Anchor  string // the id of the parcel's card
+	Label   string // "Parcel 1 of 3"
+	Status  string
+	Promise string
+	Courier string
+	Tone    string
 }
 
 // Hidden is a hidden form field.
@@ -68,6 +83,7 @@ type Banner struct {
 // ParcelView is one tracking on the page.
 type ParcelView struct {
 	ID             string
+	Anchor         string // the id of the parcel's card, which the overview links to
 	Label          string // "Parcel 1 of 3"
 	Status         string
 	Promise        string
@@ -114,8 +130,9 @@ type ActionView struct {
 	LinkText string
 	OpenNow  string
 	Hours    []HoursRow
-	// Vote shows the delivery feedback form.
-	Vote bool
+	// Vote shows the delivery feedback form; Voted shows the thanks that answers it instead.
+	Vote  bool
+	Voted bool
 }
 
 // HoursRow is one weekday of a pickup point's opening hours.
