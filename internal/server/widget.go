@@ -142,7 +142,7 @@ func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
 // since emails get forwarded.
 func widgetData(sm *status.Summary, acct status.Account, lang string) widget.Data {
 	d := widget.Data{
-		ShopName: acct.Name, Accent: acct.AccentColor, OrderLabel: i18n.T(lang, "widget.order", "number", sm.OrderNumber),
+		ShopName: acct.ShownName(), Accent: acct.AccentColor, OrderLabel: i18n.T(lang, "widget.order", "number", sm.OrderNumber),
 		Headline: sm.Headline.Today, Tone: widgetTone(sm.Tone), Promise: sm.Promise.Today,
 		CallToAction: i18n.T(lang, "widget.view_details"), Icon: "clock",
 	}
