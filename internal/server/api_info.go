@@ -25,6 +25,9 @@ func infoLanguage(lang string, o *status.Order) string {
 func (s *Server) infoOptions(g *auth.Grant, req status.InfoRequest, lang string) status.InfoOptions {
 	opt := status.InfoOptions{Access: g.Level, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort,
 		LiveRefresh: s.supportsLiveRefresh, Shop: status.ShopContact(g.Account)}
+	if g.Level.AtLeast(status.AccessShopper) {
+		opt.TrackingLink = auth.TrackingLink(s.cfg.BaseURL, g.Account, g.Order)
+	}
 	if req.SingleTracking && g.TrackingID != "" {
 		opt.OnlyTracking = g.TrackingID
 	}
