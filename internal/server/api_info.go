@@ -54,6 +54,10 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 		_, note := s.liveRefresh(r.Context(), g)
 		w.Header().Set(liveRefreshHeader, note)
 	}
-	info := status.BuildInfo(g.Order, s.infoOptions(g, req, infoLanguage(req.Lang, g.Order)))
+	o := g.Order
+	if req.HideReturns {
+		o = o.WithoutReturns()
+	}
+	info := status.BuildInfo(o, s.infoOptions(g, req, infoLanguage(req.Lang, o)))
 	writeJSON(w, http.StatusOK, info)
 }

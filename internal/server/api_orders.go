@@ -64,17 +64,17 @@ func (s *Server) saveOrder(w http.ResponseWriter, r *http.Request, createOnly bo
 		s.apiFail(w, r, err)
 		return
 	}
-	o, created, err := s.ingest.Save(r.Context(), acct, body, createOnly)
+	saved, err := s.ingest.SaveMutating(r.Context(), acct, body, createOnly)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
 	code := http.StatusOK
-	if created {
+	if saved.Created {
 		code = http.StatusCreated
 	}
-	w.Header().Set("Location", s.cfg.BaseURL+"/v4/track/orders/"+o.ID+"/")
-	writeJSON(w, code, s.orderBody(acct, o))
+	w.Header().Set("Location", s.cfg.BaseURL+"/v4/track/orders/"+saved.Order.ID+"/")
+	writeJSON(w, code, savedBody{s.orderBody(acct, saved.Order), saved.Mutations})
 }
 
 // tokenOrder returns the order named by the {id} URL parameter when the request's API token
@@ -94,6 +94,13 @@ func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.orderBody(g.Account, g.Order))
+}
+
+// savedBody answers PUT and POST: the order body, and the mutations' results when the
+// request sent mutations.
+type savedBody struct {
+	status.OrderBody
+	Mutations []status.MutationResult `json:"mutations,omitempty"`
 }
 
 type orderPage struct {

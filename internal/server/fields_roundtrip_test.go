@@ -32,6 +32,8 @@ func fieldsPayload(number string) map[string]any {
 	ts := p["trackings"].([]any)
 	t0 := ts[0].(map[string]any)
 	t0["additional_attributes"] = map[string]any{"warehouse": "MARKATTRX"}
+	t0["shipping_label"] = map[string]any{"url": "https://labels.example/MARKLABELX.pdf"}
+	t0["courier_pickup"] = map[string]any{"earliest": "2026-01-10T13:00:00Z", "latest": "2026-01-10T15:00:00+01:00"}
 	t0["checkpoints"] = []any{
 		map[string]any{"status_code": "InTransit", "event_timestamp": "2026-01-11T08:00:00Z", "location": "Hub Leipzig, DE"},
 		map[string]any{"status_code": "Delivered-ParcelShop", "event_timestamp": "2026-01-13T12:00:00Z",
@@ -140,13 +142,17 @@ func TestFieldsRoundTrip(t *testing.T) {
 	for _, f := range []string{"payment_state", "notes", "is_critical", "description", "merchant_location", "merchant_invoice",
 		"delivery_fee", "secondary_phone_number", "customer_location.directions", "customer_location.area.name_ar", "is_exchange",
 		"number_of_packages", "client_key", "external_order_id", "payment_details", "tags", "cod", "has_multiple_shipments",
-		"trackings.0.additional_attributes", "trackings.0.checkpoints.0.status_text", "delivery_state", "tracking_link"} {
+		"trackings.0.additional_attributes", "trackings.0.checkpoints.0.status_text", "delivery_state", "tracking_link",
+		"trackings.0.shipping_label.url", "trackings.0.courier_pickup.earliest", "trackings.0.courier_pickup.latest"} {
 		if !shown(at(t, got, f)) {
 			t.Errorf("GET by id: %s = %v, want the value sent", f, at(t, got, f))
 		}
 	}
 	if ds, st := at(t, got, "delivery_state"), at(t, got, "summary.state"); ds != "DELIVERED" || st != "Delivered" {
 		t.Errorf("delivery_state = %v (summary state %v), want DELIVERED as the summary's Delivered", ds, st)
+	}
+	if v := at(t, got, "trackings.0.courier_pickup.latest"); v != "2026-01-10T14:00:00.000Z" {
+		t.Errorf("courier_pickup.latest = %v, want it normalised to UTC", v)
 	}
 	if pv := at(t, got, "payload_version"); pv != 3.0 {
 		t.Errorf("payload_version = %v, want 3", pv)
@@ -177,7 +183,7 @@ func TestFieldsRoundTrip(t *testing.T) {
 			t.Fatalf("%s info has access %v", c.level, d["access"])
 		}
 		docs[c.level] = d
-		for _, m := range []string{"MARKDESCX", "MARKINV", "MINV-9", "shop-a.example/hooks"} {
+		for _, m := range []string{"MARKDESCX", "MARKINV", "MINV-9", "shop-a.example/hooks", "MARKLABELX", "2026-01-10T13:00"} {
 			if strings.Contains(string(body), m) {
 				t.Errorf("%s info shows the internal %s", c.level, m)
 			}
@@ -215,6 +221,19 @@ func TestFieldsRoundTrip(t *testing.T) {
 		}
 	}
 
+	for attr, tr := range map[string]map[string]any{
+		"trackings[0].courier_pickup.latest": {"courier_pickup": map[string]any{"earliest": "2026-01-10T15:00:00Z", "latest": "2026-01-10T13:00:00Z"}},
+		"trackings[0].shipping_label.url":    {"shipping_label": map[string]any{"url": "ftp://labels.example/x.pdf"}},
+	} {
+		tr["courier"], tr["tracking_number"] = "ups", "1ZBAD"
+		bad := orderPayload(1001, "RT-BAD", 0, 0)
+		bad["trackings"] = []any{tr}
+		code, body := e.do(t, "PUT", "/v4/track/orders/", e.tokenA, bad)
+		if code != 400 || !strings.Contains(string(body), `"attr":"`+attr+`"`) {
+			t.Errorf("want a 400 at %s, got %d %s", attr, code, body)
+		}
+	}
+
 	// The page: the tracking_link opens it at shopper level with the 003_… facts; a public
 	// visitor sees none of them.
 	_, page := e.do(t, "GET", "/track?"+u.RawQuery, "", nil)
@@ -224,8 +243,11 @@ func TestFieldsRoundTrip(t *testing.T) {
 			t.Errorf("shopper page lacks %s", want)
 		}
 	}
+	if strings.Contains(string(page), "MARKLABELX") {
+		t.Error("shopper page shows the shipping label")
+	}
 	_, page = e.do(t, "GET", "/track"+q, "", nil)
-	for _, bad := range []string{"delivery-facts", "MARKDIRX", "MARKNOTEX", "34.56076", "MARKCARRIERX"} {
+	for _, bad := range []string{"delivery-facts", "MARKDIRX", "MARKNOTEX", "34.56076", "MARKCARRIERX", "MARKLABELX"} {
 		if strings.Contains(string(page), bad) {
 			t.Errorf("public page shows %s", bad)
 		}

@@ -59,7 +59,7 @@ func redactTracking(it *InfoTracking, o *Order, t *Tracking, a Access) {
 		it.AdditionalAttributes = t.AdditionalAttributes
 	}
 	if pl := t.PickupLocation; pl != nil {
-		p := PickupLocation{Name: pl.Name, OpeningHours: pl.OpeningHours, HoldUntil: pl.HoldUntil}
+		p := PickupLocation{Name: pl.Name, OpeningHours: orEmpty(pl.OpeningHours), HoldUntil: pl.HoldUntil}
 		if shopper {
 			p.Address = pl.Address
 		}

@@ -127,3 +127,20 @@ func ShopperPaid(paymentState string) (paid, ok bool) {
 	}
 	return false, false
 }
+
+// WithoutReturns returns o without the return shipments of a STANDARD order (trackings
+// marked is_return), for info/?show_returns=false; a RETURN order, all of whose parcels are
+// returns, is returned as it is. o is not modified.
+func (o *Order) WithoutReturns() *Order {
+	if o.Workflow == "RETURN" {
+		return o
+	}
+	c := *o
+	c.Trackings = make([]Tracking, 0, len(o.Trackings))
+	for _, t := range o.Trackings {
+		if !t.IsReturn {
+			c.Trackings = append(c.Trackings, t)
+		}
+	}
+	return &c
+}

@@ -114,6 +114,11 @@ func (o *Order) withLists() *Order {
 	c.Tags = orEmpty(c.Tags)
 	c.COD = orEmpty(c.COD)
 	c.DeliveryFee = orEmpty(c.DeliveryFee)
+	c.AdditionalRecipients = orEmpty(c.AdditionalRecipients)
+	c.ArticlesOrder = make([]Article, len(o.ArticlesOrder))
+	for j, a := range o.ArticlesOrder {
+		c.ArticlesOrder[j] = a.withLists()
+	}
 	c.Trackings = make([]Tracking, len(o.Trackings))
 	for i, t := range o.Trackings {
 		t.Checkpoints = orEmpty(t.Checkpoints)
