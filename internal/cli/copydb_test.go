@@ -90,6 +90,10 @@ func TestCopyDB(t *testing.T) {
 	if err := src.AddFeedback(ctx, outboxOrders[0], "t_1", "delivery", "up", now); err != nil {
 		t.Fatal(err)
 	}
+	label := status.Label{OrderID: outboxOrders[0], TrackingID: "t_1", ContentType: status.LabelPDF, Data: []byte("%PDF-1.4\x00\xff"), CreatedAt: status.FormatTimestamp(now)}
+	if err := src.PutLabel(ctx, label); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := src.TakeAttempts(ctx, []auth.Limit{{Key: "addr:10.0.0.9", Max: 3, Window: time.Hour}}, now); err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +109,7 @@ func TestCopyDB(t *testing.T) {
 		t.Fatalf("copy-db: %v\n%s", err, stderr)
 	}
 	var out struct{ Copied map[string]int64 }
-	if err := json.Unmarshal([]byte(stdout), &out); err != nil || out.Copied["orders"] == 0 || out.Copied["callbacks"] != 3 {
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil || out.Copied["orders"] == 0 || out.Copied["callbacks"] != 3 || out.Copied["labels"] != 1 {
 		t.Fatalf("copy-db printed %s (%v)", stdout, err)
 	}
 
@@ -176,6 +180,9 @@ func TestCopyDB(t *testing.T) {
 	wantFb, _ := src.Feedback(ctx, outboxOrders[0])
 	gotFb, _ := dst.Feedback(ctx, outboxOrders[0])
 	same("feedback", wantFb, gotFb)
+	if got, err := dst.Label(ctx, "t_1"); err != nil || string(got.Data) != string(label.Data) || got.ContentType != label.ContentType {
+		t.Errorf("label copied as %+v, %v", got, err)
+	}
 	if v, _ := dst.Setting(ctx, "session_key"); string(v) != string([]byte{0, 1, 2, 255}) {
 		t.Errorf("setting copied as %v", v)
 	}

@@ -156,14 +156,16 @@ var accessSurfaces = []struct {
 // otherRoutes are the routes that are not a surface of accessSurfaces, with where their
 // access is decided and tested. TestEveryRouteIsClassified fails for a route in neither list.
 var otherRoutes = map[string]string{
-	"GET /healthz":             "operator endpoint, no order data",
-	"GET /metrics":             "operator endpoint, no order data",
-	"GET /readyz":              "operator endpoint, no order data",
-	"GET /v4/openapi.json":     "the API description, no order data",
-	"PUT /v4/track/orders/":    "ingest: the token's own account (TestTokenIsolation)",
-	"POST /v4/track/orders/":   "ingest: the token's own account (TestTokenIsolation)",
-	"POST /v4/track/events/":   "ingest: the token's own account's trackings (TestTrackingNumbersPerAccount)",
-	"GET /v4/track/couriers/":  "the courier directory, no order data",
+	"GET /healthz":            "operator endpoint, no order data",
+	"GET /metrics":            "operator endpoint, no order data",
+	"GET /readyz":             "operator endpoint, no order data",
+	"GET /v4/openapi.json":    "the API description, no order data",
+	"PUT /v4/track/orders/":   "ingest: the token's own account (TestTokenIsolation)",
+	"POST /v4/track/orders/":  "ingest: the token's own account (TestTokenIsolation)",
+	"POST /v4/track/events/":  "ingest: the token's own account's trackings (TestTrackingNumbersPerAccount)",
+	"GET /v4/track/couriers/": "the courier directory, no order data",
+	"PUT /v4/track/orders/{id}/trackings/{tracking_id}/label": "label upload: the token's own account (TestLabelUpload)",
+	"GET /v4/track/orders/{id}/trackings/{tracking_id}/label": "label download: the token's own account (TestLabelUpload)",
 	"GET /":                    "the search form, no order data",
 	"POST /":                   "the shopper search (TestHomeSearchAcrossManyAccounts)",
 	"POST /track/verify":       "proofs (TestProofGrantsOnlyTheProvedOrder, TestExistingAndMissingLookAlike)",
@@ -176,9 +178,10 @@ var otherRoutes = map[string]string{
 	"GET /support/":            "console search: the staff user's accounts (support tests)",
 	"GET /support/orders/{id}": "console order: the staff user's accounts (support tests)",
 	"GET /support/audit":       "admins only (support tests)",
-	"* /static/*":              "static files (every method)",
-	"GET /brand/{account}":     "a shop's accent colour, no order data",
-	"* /demo/assets/*":         "demo images (every method)",
+	"GET /support/orders/{id}/trackings/{tracking_id}/label": "console label: the staff user's accounts (TestSupportLabel)",
+	"* /static/*":          "static files (every method)",
+	"GET /brand/{account}": "a shop's accent colour, no order data",
+	"* /demo/assets/*":     "demo images (every method)",
 }
 
 // Every route the router serves is either a surface checked at every level or classified.

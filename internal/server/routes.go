@@ -31,6 +31,8 @@ func (s *Server) routes() http.Handler {
 		r.Get("/orders/info-widget/alt", s.handleWidgetAlt)
 		r.Get("/orders/{id}/", s.handleOrderGet)
 		r.Get("/orders/{id}/callbacks/", s.handleOrderCallbacks)
+		r.Put("/orders/{id}/trackings/{tracking_id}/label", s.handleLabelPut)
+		r.Get("/orders/{id}/trackings/{tracking_id}/label", s.handleLabelGet)
 		r.Get("/couriers/", s.handleCouriers)
 	})
 
@@ -54,6 +56,7 @@ func (s *Server) routes() http.Handler {
 			r.Use(s.requireStaff)
 			r.Get("/", s.handleSupportSearch)
 			r.Get("/orders/{id}", s.handleSupportOrder)
+			r.Get("/orders/{id}/trackings/{tracking_id}/label", s.handleSupportLabel)
 			r.Get("/audit", s.handleSupportAudit)
 		})
 	})

@@ -26,6 +26,7 @@ type Store interface {
 	auth.StaffStore
 	callback.Store
 	housekeeping.Store
+	status.LabelStore
 
 	SetClock(now func() time.Time)
 	Ready(ctx context.Context) error
@@ -122,6 +123,7 @@ func Run(t *testing.T, open Open) {
 		{"AuditEntries", testAuditEntries},
 		{"SearchOrders", testSearchOrders},
 		{"Feedback", testFeedback},
+		{"Labels", testLabels},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
