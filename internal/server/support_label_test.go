@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/orderstatus/orderstatus/internal/status"
@@ -30,6 +31,9 @@ func TestSupportLabel(t *testing.T) {
 	admin.login("boss@example.com")
 	if code, body := admin.get(path); code != http.StatusOK || body != "\x89PNG\r\n\x1a\nMARK" || admin.last.Header.Get("Content-Type") != "image/png" {
 		t.Errorf("admin: %d %q", code, body)
+	}
+	if _, page := admin.get("/support/orders/" + o.ID); !strings.Contains(page, "Shipping label") || !strings.Contains(page, "http://x/label") {
+		t.Error("the console order page does not show the label")
 	}
 	agent := e.browser(t) // an agent of account 1002 only
 	agent.login("agent@example.com")
