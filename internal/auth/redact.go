@@ -12,7 +12,8 @@ import (
 //
 //   - full: everything, hidden checkpoints included.
 //   - shopper: no hidden checkpoints and no internal fields (callback URL, tracking
-//     attributes meant for the shop's systems, merchant location and invoice, is_critical);
+//     attributes meant for the shop's systems, merchant location and invoice, is_critical,
+//     additional recipients, shipping labels and courier pickup windows);
 //     names, addresses, articles, proof of delivery, cash amounts, the customer location
 //     and the free text of carriers and the shop are shown.
 //   - public: the status only. No personal data, no amounts, and no free text written by a
@@ -29,10 +30,14 @@ func Redact(o *status.Order, level status.Access) *status.Order {
 	r.CallbackURL = ""
 	// The shop's internal references are for the shop and the console only.
 	r.IsCritical, r.MerchantLocation, r.MerchantInvoice = false, 0, ""
+	// Further recipients are other people's addresses, kept for the shop's messages.
+	r.AdditionalRecipients = nil
 	r.Trackings = make([]status.Tracking, len(o.Trackings))
 	for i := range o.Trackings {
 		t := o.Trackings[i]
 		t.AdditionalAttributes = nil
+		// The label and the courier's pickup at the shop are the shop's business.
+		t.ShippingLabel, t.CourierPickup = nil, nil
 		t.Checkpoints = visibleCheckpoints(t.Checkpoints)
 		r.Trackings[i] = t
 	}
@@ -45,6 +50,7 @@ func Redact(o *status.Order, level status.Access) *status.Order {
 	r.COD, r.Notes, r.Tags = nil, "", nil
 	r.Description, r.ReturnReason, r.DeliveryFee, r.SecondaryPhoneNumber, r.CustomerLocation = "", "", nil, "", nil
 	r.ExternalOrderID, r.ExternalReference = "", ""
+	r.ArticlesOrder, r.BillingAddress = nil, nil
 	for i := range r.Trackings {
 		t := &r.Trackings[i]
 		t.RecipientPostalCode, t.ShippingAddress, t.Articles = "", nil, nil

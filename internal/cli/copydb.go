@@ -45,6 +45,7 @@ var copyTables = []copyTable{
 		conv: map[int]func(any) (any, error){2: toBytes}},
 	{name: "rate_limits", cols: []string{"key", "window_start", "failures"}, conv: map[int]func(any) (any, error){1: toTime}},
 	{name: "feedback", cols: []string{"id", "order_id", "tracking_id", "topic", "vote", "created_at"}},
+	{name: "labels", cols: []string{"tracking_id", "order_id", "content_type", "data", "created_at"}, conv: map[int]func(any) (any, error){3: toBytes}},
 	{name: "callbacks", cols: []string{"seq", "id", "account_id", "order_id", "tracking_id", "event", "url", "payload", "state", "attempts",
 		"created_at", "expires_at", "next_attempt_at", "locked_until", "lease", "claimed_at", "delivered_at", "last_status", "last_error"}},
 	{name: "callback_attempts", cols: []string{"delivery_id", "attempt", "started_at", "duration_ms", "status_code", "error"}},

@@ -93,6 +93,10 @@ func TestCopyDB(t *testing.T) {
 	if err := src.AddFeedback(ctx, outboxOrders[0], "t_1", "delivery", "up", now); err != nil {
 		t.Fatal(err)
 	}
+	label := status.Label{OrderID: outboxOrders[0], TrackingID: "t_1", ContentType: status.LabelPDF, Data: []byte("%PDF-1.4\x00\xff"), CreatedAt: status.FormatTimestamp(now)}
+	if err := src.PutLabel(ctx, label); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := src.TakeAttempts(ctx, []auth.Limit{{Key: "addr:10.0.0.9", Max: 3, Window: time.Hour}}, now); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +123,7 @@ func TestCopyDB(t *testing.T) {
 		t.Fatalf("copy-db: %v\n%s", err, stderr)
 	}
 	var out struct{ Copied map[string]int64 }
-	if err := json.Unmarshal([]byte(stdout), &out); err != nil || out.Copied["orders"] == 0 || out.Copied["callbacks"] != 3 {
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil || out.Copied["orders"] == 0 || out.Copied["callbacks"] != 3 || out.Copied["labels"] != 1 {
 		t.Fatalf("copy-db printed %s (%v)", stdout, err)
 	}
 
@@ -201,6 +205,9 @@ func TestCopyDB(t *testing.T) {
 	}
 	if out.Copied["account_logos"] != 1 {
 		t.Errorf("copy-db copied %d logos, want 1", out.Copied["account_logos"])
+	}
+	if got, err := dst.Label(ctx, "t_1"); err != nil || string(got.Data) != string(label.Data) || got.ContentType != label.ContentType {
+		t.Errorf("label copied as %+v, %v", got, err)
 	}
 	if v, _ := dst.Setting(ctx, "session_key"); string(v) != string([]byte{0, 1, 2, 255}) {
 		t.Errorf("setting copied as %v", v)

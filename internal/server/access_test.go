@@ -186,6 +186,10 @@ var otherRoutes = map[string]string{
 	"GET /brand/{account}/{file}":     "a shop's uploaded logo, no order data (TestLogoUpload)",
 	"* /demo/assets/*":                "demo images (every method)",
 	"GET /brand/{file}":               "a shop's stylesheet (app.css and its accent colour), no order data",
+	"PUT /v4/track/orders/{id}/trackings/{tracking_id}/label": "label upload: the token's own account (TestLabelUpload)",
+	"GET /v4/track/orders/{id}/trackings/{tracking_id}/label": "label download: the token's own account (TestLabelUpload)",
+	"GET /support/orders/{id}/trackings/{tracking_id}/label":  "console label: the staff user's accounts (TestSupportLabel)",
+	"GET /brand/{account}": "a shop's accent colour, no order data",
 }
 
 // Every route the router serves is either a surface checked at every level or classified.

@@ -28,6 +28,9 @@ func infoLanguage(lang string, o *status.Order) string {
 func (s *Server) infoOptions(g *auth.Grant, req status.InfoRequest, lang string) status.InfoOptions {
 	opt := status.InfoOptions{Access: g.Level, Lang: lang, Now: s.now(), T: i18n.T, FormatDate: i18n.FormatDateShort,
 		LiveRefresh: s.supportsLiveRefresh, Shop: status.ShopContact(g.Account)}
+	if g.Level.AtLeast(status.AccessShopper) {
+		opt.TrackingLink = auth.TrackingLink(s.cfg.BaseURL, g.Account, g.Order)
+	}
 	if req.SingleTracking && g.TrackingID != "" {
 		opt.OnlyTracking = g.TrackingID
 	}
@@ -55,10 +58,14 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 		_, note := s.liveRefresh(r.Context(), g)
 		w.Header().Set(liveRefreshHeader, note)
 	}
-	lang := infoLanguage(req.Lang, g.Order)
-	key := s.responseKey("info", gen, g, lang, strconv.FormatBool(req.SingleTracking))
+	o := g.Order
+	if req.HideReturns {
+		o = o.WithoutReturns()
+	}
+	lang := infoLanguage(req.Lang, o)
+	key := s.responseKey("info", gen, g, lang, strconv.FormatBool(req.SingleTracking), strconv.FormatBool(req.HideReturns))
 	body, err := s.cachedBody(key, g, "application/json", func(buf *bytes.Buffer) error {
-		return json.NewEncoder(buf).Encode(status.BuildInfo(g.Order, s.infoOptions(g, req, lang)))
+		return json.NewEncoder(buf).Encode(status.BuildInfo(o, s.infoOptions(g, req, lang)))
 	})
 	if err != nil {
 		s.apiFail(w, r, err)

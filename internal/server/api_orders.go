@@ -14,7 +14,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
-	"github.com/orderstatus/orderstatus/internal/callback"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -65,17 +64,17 @@ func (s *Server) saveOrder(w http.ResponseWriter, r *http.Request, createOnly bo
 		s.apiFail(w, r, err)
 		return
 	}
-	o, created, err := s.ingest.Save(r.Context(), acct, body, createOnly)
+	saved, err := s.ingest.SaveMutating(r.Context(), acct, body, createOnly)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
 	code := http.StatusOK
-	if created {
+	if saved.Created {
 		code = http.StatusCreated
 	}
-	w.Header().Set("Location", s.cfg.BaseURL+"/v4/track/orders/"+o.ID+"/")
-	writeJSON(w, code, callback.OrderBody(o, s.now()))
+	w.Header().Set("Location", s.cfg.BaseURL+"/v4/track/orders/"+saved.Order.ID+"/")
+	writeJSON(w, code, savedBody{s.orderBody(acct, saved.Order), saved.Mutations})
 }
 
 // tokenOrder returns the order named by the {id} URL parameter when the request's API token
@@ -89,12 +88,19 @@ func (s *Server) tokenOrder(r *http.Request) (*status.Order, error) {
 }
 
 func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) {
-	o, err := s.tokenOrder(r)
+	g, err := s.access.TokenOrder(r.Context(), auth.BearerToken(r.Header.Get("Authorization")), chi.URLParam(r, "id"))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, callback.OrderBody(o, s.now()))
+	writeJSON(w, http.StatusOK, s.orderBody(g.Account, g.Order))
+}
+
+// savedBody answers PUT and POST: the order body, and the mutations' results when the
+// request sent mutations.
+type savedBody struct {
+	status.OrderBody
+	Mutations []status.MutationResult `json:"mutations,omitempty"`
 }
 
 type orderPage struct {
@@ -160,7 +166,7 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
 	// Every body carries the order's derived state, as GET by id and callbacks do.
 	page := orderPage{Results: make([]status.OrderBody, 0, len(orders))}
 	for _, o := range orders {
-		page.Results = append(page.Results, callback.OrderBody(o, s.now()))
+		page.Results = append(page.Results, s.orderBody(acct, o))
 	}
 	link := func(o *status.Order, before bool) (*string, error) {
 		c, err := s.db.CursorOf(r.Context(), o, p.Ordering)

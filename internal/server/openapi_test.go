@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/orderstatus/orderstatus/internal/status"
 )
 
 // TestOpenAPIDescribesEveryRoute fails when routes.go serves a /v4 route that openapi.json
@@ -139,6 +141,17 @@ func TestOpenAPIEveryOperation(t *testing.T) {
 		}
 	}
 	callAccountAPI(t, e)
+	// Labels are uploaded as files, not JSON.
+	o := decode[status.Order](t, body)
+	label := "/v4/track/orders/" + id + "/trackings/" + o.Trackings[0].ID + "/label"
+	for _, c := range []struct {
+		method, token, ct string
+		want              int
+	}{{"GET", e.tokenA, "", 404}, {"PUT", e.tokenA, "image/png", 400}, {"PUT", e.tokenA, "application/pdf", 200}, {"GET", e.tokenA, "", 200}} {
+		if code, _, b := e.send(t, c.method, label, c.token, c.ct, []byte("%PDF-1.4")); code != c.want {
+			t.Errorf("%s %s: %d %s, want %d", c.method, label, code, b, c.want)
+		}
+	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			var ok2, ok4, has4 bool

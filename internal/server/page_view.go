@@ -38,6 +38,7 @@ func trackView(page templates.Page, info *status.Info) templates.TrackView {
 		}
 		v.COD = strings.Join(parts, " + ")
 	}
+	v.Delivery = deliveryFacts(lang, info)
 	if b := sm.Banner; b != nil {
 		v.Banner = &templates.Banner{Kind: b.Kind, Text: b.Text}
 	}

@@ -14,6 +14,7 @@ import (
 // internal/postgres both provide it; nothing in the server knows which engine runs.
 type Store interface {
 	status.Store
+	status.LabelStore
 	auth.LimitStore
 	auth.StaffStore
 	status.LogoStore

@@ -258,6 +258,12 @@ func parcelDetail(o *status.Order, t *status.Tracking, it *status.InfoTracking, 
 	f.addLink("courier_tracking_url", t.CourierTrackingURL)
 	f.addLink("courier_reroute_url", t.CourierRerouteURL)
 	f.add("timezone", t.Timezone)
+	if l := t.ShippingLabel; l != nil {
+		f.add("shipping_label", l.URL)
+	}
+	if w := t.CourierPickup; w != nil {
+		f.add("courier_pickup", strings.Join(nonEmpty(formatTS(w.Earliest, t.Timezone), formatTS(w.Latest, t.Timezone)), " – "))
+	}
 	p.Facts = f
 
 	for _, c := range it.Checkpoints {

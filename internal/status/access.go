@@ -16,11 +16,14 @@ func (a Access) AtLeast(b Access) bool { return accessRank[a] >= accessRank[b] }
 var accessRank = map[Access]int{AccessPublic: 0, AccessShopper: 1, AccessFull: 2}
 
 // redactInfo fills the order-level fields of info that the caller's access level allows:
-// recipient name, email and cash on delivery from shopper level on.
-func redactInfo(info *Info, o *Order, a Access) {
-	if !a.AtLeast(AccessShopper) {
+// recipient name, email, cash on delivery, the payment state, notes, the customer location
+// and the tracking link from shopper level on.
+func redactInfo(info *Info, o *Order, opt InfoOptions) {
+	if !opt.Access.AtLeast(AccessShopper) {
 		return
 	}
+	info.PaymentState, info.Notes, info.TrackingLink = strp(o.PaymentState), strp(o.Notes), strp(opt.TrackingLink)
+	info.CustomerLocation, info.MapsLink = o.CustomerLocation, strp(o.CustomerLocation.MapsLink())
 	email := o.RecipientEmail
 	if email == UnsetEmail {
 		email = ""
@@ -45,8 +48,8 @@ func redactTracking(it *InfoTracking, o *Order, t *Tracking, a Access) {
 		it.RecipientPostalCode = strp(t.RecipientPostalCode)
 		it.IdentifiersConsignment = strp(t.IdentifiersConsignment)
 		it.ShippingAddress = t.ShippingAddress
-		if t.Articles != nil {
-			it.Articles = t.Articles
+		for _, a := range t.Articles {
+			it.Articles = append(it.Articles, a.withLists())
 		}
 		it.PODIdentifier, it.PODSignature = strp(t.PODIdentifier), strp(t.PODSignature)
 	} else {
@@ -56,7 +59,7 @@ func redactTracking(it *InfoTracking, o *Order, t *Tracking, a Access) {
 		it.AdditionalAttributes = t.AdditionalAttributes
 	}
 	if pl := t.PickupLocation; pl != nil {
-		p := PickupLocation{Name: pl.Name, OpeningHours: pl.OpeningHours, HoldUntil: pl.HoldUntil}
+		p := PickupLocation{Name: pl.Name, OpeningHours: orEmpty(pl.OpeningHours), HoldUntil: pl.HoldUntil}
 		if shopper {
 			p.Address = pl.Address
 		}

@@ -9,9 +9,11 @@ type ActionBox struct {
 	Address            string         `json:"address"`
 	OpeningHours       []OpeningHours `json:"opening_hours"`
 	Raw                *ActionRaw     `json:"raw"`
-	// Additions: the pickup point's name and the link for live tracking.
-	Name string `json:"name"`
-	URL  string `json:"url"`
+	// Additions: the pickup point's name and the link for live tracking or the next step;
+	// a map of the pickup point from shopper level on.
+	Name     string `json:"name"`
+	URL      string `json:"url"`
+	MapsLink string `json:"maps_link"`
 }
 
 // ActionRaw carries machine-readable dates and times of an action box.
@@ -47,9 +49,12 @@ func actionBox(o *Order, t *Tracking, vis []Checkpoint, cur Code, it InfoTrackin
 			b.Raw.EarliestDate = strp(vis[0].EventTimestamp[:10])
 		}
 		if shopper && pl.Address != nil {
-			b.Address = FormatAddress(pl.Address)
+			b.Address, b.MapsLink = FormatAddress(pl.Address), AddressMapsLink(pl.Address)
 		}
 		return b
+	case cur.Lifecycle == PickupReady && ps.Next != nil:
+		// Ready without a named place: the summary's next step (see the courier's notice).
+		return nextActionBox(ps.Next)
 	case cur.Lifecycle == Exception || cur.Lifecycle == FailedAttempt:
 		return &ActionBox{Type: "next-action", Label: T("next_action." + cur.NextAction), LabelCaption: statusText(opt, cur.Code),
 			URL: t.CourierRerouteURL, OpeningHours: []OpeningHours{}}
@@ -64,10 +69,20 @@ func actionBox(o *Order, t *Tracking, vis []Checkpoint, cur Code, it InfoTrackin
 	}
 	raw := prediction(vis, it)
 	if raw == nil {
-		return nil
+		// No date to promise: the summary's next step, else that nothing is needed.
+		n := ps.Next
+		if n == nil {
+			n = waitStep(opt.T, opt.Lang)
+		}
+		return nextActionBox(n)
 	}
 	// The label is the parcel's promise as the summary words it: a passed window is a delay.
 	return &ActionBox{Type: "prediction", Raw: raw, OpeningHours: []OpeningHours{}, Label: ps.Promise.Text}
+}
+
+// nextActionBox says a next step of the summary as an action box.
+func nextActionBox(n *NextStep) *ActionBox {
+	return &ActionBox{Type: "next-action", Label: n.Text, URL: n.LinkURL, OpeningHours: []OpeningHours{}}
 }
 
 // prediction is the expected delivery window: the newest carrier estimate, else the announced

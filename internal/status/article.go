@@ -83,3 +83,15 @@ func jsonName(f reflect.StructField) string {
 	}
 	return tag
 }
+
+// withLists returns the article with its lists never null: the reference shows tags and
+// additional_attributes as lists, so an article without them carries [].
+func (a Article) withLists() Article {
+	if a.Tags == nil {
+		a.Tags = []string{}
+	}
+	if a.AdditionalAttributes == nil {
+		a.AdditionalAttributes = []KeyValue{}
+	}
+	return a
+}

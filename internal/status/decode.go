@@ -10,7 +10,9 @@ import (
 
 // readOnly are keys of the stored document that clients may send back (for example an order
 // fetched with GET and PUT again) but never set.
-var readOnly = map[string]bool{"id": true, "created_at": true, "updated_at": true, "version": true}
+// tracking_link and delivery_state are derived outputs of 003_… that such a client may echo.
+var readOnly = map[string]bool{"id": true, "created_at": true, "updated_at": true, "version": true,
+	"tracking_link": true, "delivery_state": true}
 
 var rawMessageType = reflect.TypeFor[json.RawMessage]()
 var articleType = reflect.TypeFor[Article]()

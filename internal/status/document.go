@@ -22,6 +22,17 @@ type Info struct {
 	Language      string     `json:"language"`
 	// Summary is what every surface says about the order (DESIGN §9), with absolute dates.
 	Summary SummaryDocument `json:"summary"`
+	// Fields of 003_…: delivery_state (derived) and number_of_packages at every level; the
+	// rest from shopper level on: the payment state, the shop's notes for the customer, the
+	// customer location with its directions and a maps link, and tracking_link, the signed
+	// shopper link this service issues (a public caller must not get the signature).
+	DeliveryState    string            `json:"delivery_state"`
+	NumberOfPackages int               `json:"number_of_packages"`
+	PaymentState     *string           `json:"payment_state"`
+	Notes            *string           `json:"notes"`
+	CustomerLocation *CustomerLocation `json:"customer_location"`
+	MapsLink         *string           `json:"maps_link"`
+	TrackingLink     *string           `json:"tracking_link"`
 
 	sum *Summary
 }
@@ -48,6 +59,9 @@ type DeliveryStatus struct {
 	EventTimestamp    *string   `json:"event_timestamp"`
 	NextAction        string    `json:"next_action"`
 	IconHint          string    `json:"icon_hint"`
+	// Addition: the carrier's own wording of the event, beside the catalog's status_text
+	// (empty below shopper level: it is a carrier's free text).
+	CourierStatusText string `json:"courier_status_text"`
 }
 
 // InfoCheckpoint is one event in the info document.
@@ -67,6 +81,8 @@ type InfoCheckpoint struct {
 	NextAction            string      `json:"next_action"`
 	// Addition: the IANA zone the event time is shown in.
 	Timezone string `json:"timezone"`
+	// Addition: the carrier's own status text (see DeliveryStatus.CourierStatusText).
+	CourierStatusText string `json:"courier_status_text"`
 }
 
 // InfoTracking is one parcel in the info document.
@@ -100,6 +116,8 @@ type InfoTracking struct {
 	Checkpoints            []InfoCheckpoint `json:"checkpoints"`
 	// Addition: the pickup point, its address redacted below shopper level.
 	PickupLocation *PickupLocation `json:"pickup_location"`
+	// Addition: the 003_… delivery_state of this parcel.
+	DeliveryState string `json:"delivery_state"`
 }
 
 // Translator returns the localised message for key (see internal/i18n.T).
@@ -119,6 +137,9 @@ type InfoOptions struct {
 	FormatDate func(lang string, t time.Time) string
 	// Shop is the account's support contact for next steps; nil leaves it out.
 	Shop *Contact
+	// TrackingLink is the signed shopper link of the order (auth.TrackingLink), shown from
+	// shopper level on.
+	TrackingLink string
 }
 
 func strp(s string) *string {
@@ -153,11 +174,13 @@ func BuildInfo(o *Order, opt InfoOptions) *Info {
 		COD:                    [][]string{},
 		Language:               opt.Lang,
 		Trackings:              []InfoTracking{},
+		DeliveryState:          DeliveryState(sum.State),
+		NumberOfPackages:       o.NumberOfPackages,
 	}
 	if info.Workflow == "" {
 		info.Workflow = "STANDARD"
 	}
-	redactInfo(info, o, opt.Access)
+	redactInfo(info, o, opt)
 	for i := range o.Trackings {
 		t := &o.Trackings[i]
 		if opt.OnlyTracking != "" && t.ID != opt.OnlyTracking {
@@ -216,7 +239,7 @@ func buildTracking(o *Order, t *Tracking, ps *ParcelSummary, opt InfoOptions) In
 			StatusText: statusText(opt, c.StatusCode), StatusDetails: c.StatusDetails, IsHidden: c.IsHidden,
 			Location: c.Location, DeliveryLocationType: c.DeliveryLocationType, DeliveryExtraInfo: c.DeliveryExtraInfo,
 			EstimatedDeliveryDate: c.EstimatedDeliveryDate, ExceptionType: code.ExceptionType, NextAction: code.NextAction,
-			Timezone: ctz,
+			Timezone: ctz, CourierStatusText: courierText(c, opt.Access),
 		})
 	}
 
@@ -231,10 +254,10 @@ func buildTracking(o *Order, t *Tracking, ps *ParcelSummary, opt InfoOptions) In
 		ds.StatusDetails = last.StatusDetails
 		ds.DeliveryExtraInfo = last.DeliveryExtraInfo
 		ds.EventTimestamp = strp(last.EventTimestamp)
-		if last.DeliveryLocationType != "" {
-			it.DeliveryLocation = strp(last.DeliveryLocationType)
-		}
+		ds.CourierStatusText = courierText(*last, opt.Access)
 	}
+	it.DeliveryLocation = strp(DeliveryPlace(vis))
+	it.DeliveryState = DeliveryState(cur.Lifecycle)
 	it.LastDeliveryStatus = ds
 	it.IsException = cur.Lifecycle == Exception || cur.Lifecycle == FailedAttempt
 	it.ReportingInfo = reporting(o, t, vis, cur, it, opt.Now)
@@ -259,6 +282,14 @@ func CurrentCode(o *Order, t *Tracking) Code {
 	}
 	c, _ := LookupCode("Pending")
 	return c
+}
+
+// courierText is a checkpoint's carrier-written status text, shown from shopper level on.
+func courierText(c Checkpoint, a Access) string {
+	if !a.AtLeast(AccessShopper) {
+		return ""
+	}
+	return c.StatusText
 }
 
 func firstNonEmpty(s ...string) string {

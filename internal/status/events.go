@@ -7,12 +7,14 @@ import (
 )
 
 // EventInput is one carrier event pushed to POST /v4/track/events/, naming its tracking by
-// courier and tracking_number (or account and order_number for single-parcel orders).
+// courier and tracking_number, or by account and order_number (single-parcel orders) or
+// reference_number (a tracking's or its order's external reference).
 type EventInput struct {
 	Courier               string      `json:"courier"`
 	TrackingNumber        string      `json:"tracking_number"`
 	Account               int64       `json:"account"`
 	OrderNumber           string      `json:"order_number"`
+	ReferenceNumber       string      `json:"reference_number"`
 	EventTimestamp        string      `json:"event_timestamp"`
 	StatusCode            string      `json:"status_code"`
 	StatusText            string      `json:"status_text"`
@@ -23,6 +25,33 @@ type EventInput struct {
 	EstimatedDeliveryDate *DateWindow `json:"estimated_delivery_date"`
 	IsHidden              bool        `json:"is_hidden"`
 	Timezone              string      `json:"timezone"`
+	// parcelLab's names: event_status for status_code, event_details for status_details,
+	// placeholder_value for delivery_extra_info.
+	EventStatus      string `json:"event_status"`
+	EventDetails     string `json:"event_details"`
+	PlaceholderValue string `json:"placeholder_value"`
+}
+
+// resolveAliases moves parcelLab's names (event_status, event_details, placeholder_value)
+// onto ours; both names with different values is a problem at the alias.
+func (ev *EventInput) resolveAliases(p string, e *ValidationError) {
+	for _, a := range []struct {
+		alias, field *string
+		name, of     string
+	}{
+		{&ev.EventStatus, &ev.StatusCode, "event_status", "status_code"},
+		{&ev.EventDetails, &ev.StatusDetails, "event_details", "status_details"},
+		{&ev.PlaceholderValue, &ev.DeliveryExtraInfo, "placeholder_value", "delivery_extra_info"},
+	} {
+		switch {
+		case *a.alias == "":
+		case *a.field == "":
+			*a.field = *a.alias
+		case *a.field != *a.alias:
+			e.Add("invalid", join(p, a.name), "%s is another name for %s; send one of them.", a.name, a.of)
+		}
+		*a.alias = ""
+	}
 }
 
 // EventBatch is the batch form of the events body.
@@ -77,10 +106,12 @@ func DecodeEvents(body []byte) ([]EventInput, error) {
 		}
 		ev.Courier = strings.ToLower(strings.TrimSpace(ev.Courier))
 		ev.TrackingNumber = strings.TrimSpace(ev.TrackingNumber)
+		ev.ReferenceNumber = strings.TrimSpace(ev.ReferenceNumber)
+		ev.resolveAliases(strings.TrimSuffix(p, "."), e)
 		byTracking := ev.Courier != "" && ev.TrackingNumber != ""
-		byOrder := ev.Account != 0 && ev.OrderNumber != ""
+		byOrder := ev.Account != 0 && (ev.OrderNumber != "" || ev.ReferenceNumber != "")
 		if !byTracking && !byOrder {
-			e.Add("required", join(strings.TrimSuffix(p, "."), "tracking"), "Name the tracking with courier and tracking_number, or account and order_number.")
+			e.Add("required", join(strings.TrimSuffix(p, "."), "tracking"), "Name the tracking with courier and tracking_number, or account and order_number or reference_number.")
 		}
 		c := ev.Checkpoint()
 		ValidateCheckpoint(&c, strings.TrimSuffix(p, "."), e)
@@ -92,12 +123,12 @@ func DecodeEvents(body []byte) ([]EventInput, error) {
 			bad[pr.Attr] = true
 			if i := strings.LastIndexByte(pr.Attr, '.'); i >= 0 {
 				switch pr.Attr[i+1:] {
-				case "courier", "tracking_number", "account", "order_number":
+				case "courier", "tracking_number", "account", "order_number", "reference_number":
 					bad[pr.Attr[:i+1]+"tracking"] = true
 				}
 			} else {
 				switch pr.Attr {
-				case "courier", "tracking_number", "account", "order_number":
+				case "courier", "tracking_number", "account", "order_number", "reference_number":
 					bad["tracking"] = true
 				}
 			}

@@ -25,12 +25,28 @@ type Ingest struct {
 // Save creates or updates an order of acct from an ingest body. createOnly makes an existing
 // order an ErrConflict. created reports whether the order is new.
 func (in *Ingest) Save(ctx context.Context, acct Account, body []byte, createOnly bool) (*Order, bool, error) {
+	s, err := in.SaveMutating(ctx, acct, body, createOnly)
+	return s.Order, s.Created, err
+}
+
+// Saved is an order as Save stored it, with the answers to the mutations sent with it.
+type Saved struct {
+	Order   *Order
+	Created bool
+	// Mutations answer the body's mutations in order; nil when it sent none.
+	Mutations []MutationResult
+}
+
+// SaveMutating is Save for a body that may carry mutations (parcelLab's v4 contract): the
+// order's fields merge first, then each mutation applies or is answered with success false;
+// the order is saved either way.
+func (in *Ingest) SaveMutating(ctx context.Context, acct Account, body []byte, createOnly bool) (Saved, error) {
 	p, err := DecodeOrder(body)
 	if err != nil {
-		return nil, false, err
+		return Saved{}, err
 	}
 	if p.Has("account") && p.Order.Account != acct.ID {
-		return nil, false, ErrForbidden
+		return Saved{}, ErrForbidden
 	}
 	id := p.Identity()
 	if id.ExternalOrderID == "" && id.OrderNumber == "" {
@@ -42,10 +58,16 @@ func (in *Ingest) Save(ctx context.Context, acct Account, body []byte, createOnl
 		if !slices.ContainsFunc(e.Problems, func(p Problem) bool { return p.Attr == "order_number" || p.Attr == "external_order_id" }) {
 			e.Add("required", "order_number", "This field is required.")
 		}
-		return nil, false, e
+		return Saved{}, e
 	}
-	return in.Store.SaveOrder(ctx, acct.ID, id, createOnly, func(existing *Order) (*Order, error) {
-		o, err := p.Merge(existing, acct.ID, in.Now())
+	var results []MutationResult
+	o, created, err := in.Store.SaveOrder(ctx, acct.ID, id, createOnly, func(existing *Order) (*Order, error) {
+		now := in.Now()
+		o, err := p.Merge(existing, acct.ID, now)
+		results = nil // fn may run again (Store.SaveOrder)
+		if err == nil && p.mutations != nil {
+			results = applyMutations(o, p.mutations, now)
+		}
 		if err == nil {
 			in.completeCouriers(o)
 		}
@@ -65,6 +87,7 @@ func (in *Ingest) Save(ctx context.Context, acct Account, body []byte, createOnl
 		}
 		return o, err
 	})
+	return Saved{Order: o, Created: created, Mutations: results}, err
 }
 
 // EventsResult tells a carrier what happened to the events it sent.
@@ -151,16 +174,35 @@ func (in *Ingest) resolveTracking(ctx context.Context, acct Account, ev EventInp
 	if ev.Account != acct.ID {
 		return r, ErrNotFound
 	}
-	ids, err := in.Store.FindOrderIDs(ctx, Lookup{Kind: ByOrderNumber, Account: acct.ID, Value: ev.OrderNumber}, 1)
+	l := Lookup{Kind: ByOrderNumber, Account: acct.ID, Value: ev.OrderNumber}
+	if ev.OrderNumber == "" {
+		l = Lookup{Kind: ByExternalReference, Account: acct.ID, Value: ev.ReferenceNumber}
+	}
+	limit := 1 // an order number names the newest order with it, as lookups do
+	if l.Kind == ByExternalReference {
+		limit = 2 // references need not be unique: two orders are ambiguous
+	}
+	ids, err := in.Store.FindOrderIDs(ctx, l, limit)
 	if err != nil {
 		return r, err
 	}
-	if len(ids) == 0 {
+	switch {
+	case len(ids) == 0:
 		return r, ErrNotFound
+	case len(ids) > 1:
+		return r, errAmbiguous
 	}
 	o, err := in.Store.Order(ctx, ids[0])
 	if err != nil {
 		return r, err
+	}
+	if l.Kind == ByExternalReference {
+		// The tracking that carries the reference, else the order's only one.
+		for _, t := range o.Trackings {
+			if t.ExternalReference == ev.ReferenceNumber {
+				return trackingRef{o.ID, t.ID}, nil
+			}
+		}
 	}
 	if len(o.Trackings) != 1 {
 		return r, errAmbiguous

@@ -65,10 +65,13 @@ type InfoRequest struct {
 	Lang           string
 	SingleTracking bool
 	LiveRefresh    bool
-	Signature      string
-	Expires        string // exp as sent
-	ProofEmail     string // recipient_email as a proof (not the lookup key)
-	ProofPostal    string
+	// HideReturns: show_returns=false (parcelLab's parameter) leaves the return shipments of
+	// a STANDARD order out; without the parameter they are included, as before it existed.
+	HideReturns bool
+	Signature   string
+	Expires     string // exp as sent
+	ProofEmail  string // recipient_email as a proof (not the lookup key)
+	ProofPostal string
 }
 
 // ParseInfoRequest reads the query parameters of GET /v4/track/orders/info/ (and of the page
@@ -87,6 +90,13 @@ func ParseInfoRequest(q url.Values) (InfoRequest, error) {
 	}
 	if r.LiveRefresh, err = parseBool(get("live_refresh")); err != nil {
 		e.Add("invalid", "live_refresh", "Must be true or false.")
+	}
+	if v := get("show_returns"); v != "" {
+		show, err := parseBool(v)
+		if err != nil {
+			e.Add("invalid", "show_returns", "Must be true or false.")
+		}
+		r.HideReturns = !show
 	}
 	var account int64
 	if a := get("account"); a != "" {

@@ -30,6 +30,8 @@ type OrderPayload struct {
 	// decodeProblems are unknown fields and wrongly typed values; Merge reports them together
 	// with the rule violations so that a client sees every problem at once.
 	decodeProblems []Problem
+	// mutations were sent beside the order's fields (nil when the body had none).
+	mutations []Mutation
 }
 
 // Identity returns the identity the payload names.
@@ -57,6 +59,9 @@ func DecodeOrder(body []byte) (*OrderPayload, error) {
 		return nil, verr
 	}
 	p := &OrderPayload{}
+	me := &ValidationError{}
+	body, p.mutations = splitMutations(body, me)
+	defer func() { p.decodeProblems = append(p.decodeProblems, me.Problems...) }()
 	// Fast path: one strict pass of encoding/json, then the sent keys read off the bytes.
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

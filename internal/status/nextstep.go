@@ -78,6 +78,12 @@ func nextStepOf(o *Order, t *Tracking, cur Code, j Journey, shop *Contact, shopp
 		}
 		return n
 	case PickupReady:
+		if t.PickupLocation == nil {
+			// The carrier did not say where: its notice (card, app, message) does.
+			n := say("next.collect_see_notice")
+			n.Contact = courier
+			return n
+		}
 		return say("next_action.collect-parcel")
 	case Pending, OrderProcessed:
 		return say("order_processed.text")
@@ -86,4 +92,9 @@ func nextStepOf(o *Order, t *Tracking, cur Code, j Journey, shop *Contact, shopp
 		return say("next_action.collect-parcel")
 	}
 	return nil
+}
+
+// waitStep is the next step of a parcel on its way with nothing for the shopper to do.
+func waitStep(t Translator, lang string) *NextStep {
+	return &NextStep{Key: "next_action.wait", Text: t(lang, "next_action.wait")}
 }

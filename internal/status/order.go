@@ -135,6 +135,12 @@ type Order struct {
 	SecondaryPhoneNumber string            `json:"secondary_phone_number"`
 	CustomerLocation     *CustomerLocation `json:"customer_location"`
 	CallbackURL          string            `json:"callback_url"`
+	// Fields of parcelLab's v4 contract (the drop-in surface): the order's line items, which
+	// trackings' articles name by line_item_id; the billing address; further recipients of
+	// the shop's messages.
+	ArticlesOrder        []Article   `json:"articles_order"`
+	BillingAddress       *Address    `json:"billing_address"`
+	AdditionalRecipients []Recipient `json:"additional_recipients"`
 	// CallbackMode overrides the account's callback mode for this order ("" keeps it).
 	CallbackMode string     `json:"callback_mode"`
 	Trackings    []Tracking `json:"trackings"`
@@ -170,6 +176,23 @@ type Tracking struct {
 	PODSignature             string          `json:"pod_signature"`
 	PODDate                  string          `json:"pod_date"`
 	Checkpoints              []Checkpoint    `json:"checkpoints"`
+	// 000_…: the shipping label to attach before handover (a URL the shop or carrier sends)
+	// and when the courier arrives to pick the parcel up. Both are for the shop: API token
+	// and console only.
+	ShippingLabel *ShippingLabel `json:"shipping_label"`
+	CourierPickup *PickupWindow  `json:"courier_pickup"`
+}
+
+// ShippingLabel is where a tracking's shipping label is found.
+type ShippingLabel struct {
+	URL string `json:"url"`
+}
+
+// PickupWindow is when a courier arrives to collect a parcel from the shop: timestamps, the
+// latest not before the earliest.
+type PickupWindow struct {
+	Earliest string `json:"earliest"`
+	Latest   string `json:"latest"`
 }
 
 // Address is a shipping or pickup address.
@@ -184,6 +207,12 @@ type Address struct {
 	CountryISO3      string `json:"country_iso3"`
 	RegionCode       string `json:"region_code"`
 	Phone            string `json:"phone"`
+}
+
+// Recipient is a further recipient of an order's messages (parcelLab's additional_recipients).
+type Recipient struct {
+	Role  string `json:"role"`
+	Email string `json:"email"`
 }
 
 // CustomerLocation is where a delivery company finds the customer (003_…): an area with its

@@ -80,8 +80,9 @@ func (s *Summary) Document() SummaryDocument {
 }
 
 // PayloadVersion is the version of the order body's shape (GET /v4/track/orders/{id}/ and
-// callbacks); 2 added is_cancelled, accepted and summary.
-const PayloadVersion = 2
+// callbacks); 2 added is_cancelled, accepted and summary; 3 added delivery_state and
+// tracking_link, and empty lists as [] instead of null.
+const PayloadVersion = 3
 
 // OrderBody is the body of GET /v4/track/orders/{id}/ and of every callback: the order as
 // stored, with its derived state.
@@ -91,11 +92,49 @@ type OrderBody struct {
 	Accepted       bool            `json:"accepted"`
 	PayloadVersion int             `json:"payload_version"`
 	Summary        SummaryDocument `json:"summary"`
+	// DeliveryState is the 003_… delivery_state of the order, derived from its lifecycle.
+	DeliveryState string `json:"delivery_state"`
+	// TrackingLink is the signed shopper link (auth.TrackingLink); API responses carry it,
+	// callbacks written by the store carry null.
+	TrackingLink *string `json:"tracking_link"`
 }
 
 // NewOrderBody derives the order body of o: its summary at full access with absolute dates.
 func NewOrderBody(o *Order, opt SummaryOptions) OrderBody {
 	opt.Access, opt.OnlyTracking = AccessFull, ""
 	s := Summarize(o, opt)
-	return OrderBody{Order: o, IsCancelled: s.Cancelled, Accepted: len(o.Trackings) > 0, PayloadVersion: PayloadVersion, Summary: s.Document()}
+	return OrderBody{Order: o.withLists(), IsCancelled: s.Cancelled, Accepted: len(o.Trackings) > 0, PayloadVersion: PayloadVersion,
+		Summary: s.Document(), DeliveryState: DeliveryState(s.State)}
+}
+
+// withLists returns a copy of o whose lists are [] rather than null, as the reference
+// documents show them; o is not modified.
+func (o *Order) withLists() *Order {
+	c := *o
+	c.Tags = orEmpty(c.Tags)
+	c.COD = orEmpty(c.COD)
+	c.DeliveryFee = orEmpty(c.DeliveryFee)
+	c.AdditionalRecipients = orEmpty(c.AdditionalRecipients)
+	c.ArticlesOrder = make([]Article, len(o.ArticlesOrder))
+	for j, a := range o.ArticlesOrder {
+		c.ArticlesOrder[j] = a.withLists()
+	}
+	c.Trackings = make([]Tracking, len(o.Trackings))
+	for i, t := range o.Trackings {
+		t.Checkpoints = orEmpty(t.Checkpoints)
+		arts := make([]Article, len(t.Articles))
+		for j, a := range t.Articles {
+			arts[j] = a.withLists()
+		}
+		t.Articles = arts
+		c.Trackings[i] = t
+	}
+	return &c
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

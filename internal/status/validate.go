@@ -110,6 +110,66 @@ func Validate(o *Order, e *ValidationError) {
 	for i := range o.Trackings {
 		validateTracking(&o.Trackings[i], "trackings["+strconv.Itoa(i)+"]", e)
 	}
+	validateLineItems(o, e)
+}
+
+// validateArticle checks one line item, of a tracking or of the order.
+func validateArticle(a *Article, ap string, e *ValidationError) {
+	checkAmount(a.UnitPrice, ap+".unit_price", e)
+	checkAmount(a.AmountInvoiced, ap+".amount_invoiced", e)
+	if a.Quantity < 0 {
+		e.Add("invalid", ap+".quantity", "Ensure this value is greater than or equal to 0.")
+	}
+	checkCountry(&a.OriginCountryISO3, ap+".origin_country_iso3", e)
+	if a.ArticleImageURL != "" && !ValidImageURL(a.ArticleImageURL) {
+		e.Add("invalid", ap+".article_image_url", "Use a path on this site (/images/x.png) or an absolute https:// URL.")
+	}
+	checkURL(a.ArticleStoreURL, ap+".article_store_url", e)
+}
+
+// validateLineItems checks the order's line items (articles_order): line_item_id is required
+// and unique within the order, and a tracking's article that names a line_item_id names one of
+// them. The billing address and the additional recipients are checked like their kin.
+func validateLineItems(o *Order, e *ValidationError) {
+	ids := map[string]int{}
+	for i := range o.ArticlesOrder {
+		a := &o.ArticlesOrder[i]
+		ap := "articles_order[" + strconv.Itoa(i) + "]"
+		validateArticle(a, ap, e)
+		a.LineItemID = strings.TrimSpace(a.LineItemID)
+		switch j, dup := ids[a.LineItemID]; {
+		case a.LineItemID == "":
+			e.Add("required", ap+".line_item_id", "This field is required.")
+		case dup:
+			e.Add("duplicate", ap+".line_item_id", "Duplicate of articles_order[%d]: line_item_id must be unique within an order.", j)
+		default:
+			ids[a.LineItemID] = i
+		}
+	}
+	if len(o.ArticlesOrder) > 0 {
+		for i, t := range o.Trackings {
+			for j, a := range t.Articles {
+				if _, ok := ids[strings.TrimSpace(a.LineItemID)]; a.LineItemID != "" && !ok {
+					e.Add("invalid", "trackings["+strconv.Itoa(i)+"].articles["+strconv.Itoa(j)+"].line_item_id",
+						"No line item %q in articles_order.", a.LineItemID)
+				}
+			}
+		}
+	}
+	if o.BillingAddress != nil {
+		checkAddress(o.BillingAddress, "billing_address", e)
+	}
+	for i := range o.AdditionalRecipients {
+		r := &o.AdditionalRecipients[i]
+		rp := "additional_recipients[" + strconv.Itoa(i) + "]"
+		r.Email, r.Role = strings.TrimSpace(r.Email), strings.TrimSpace(r.Role)
+		if !ValidEmail(r.Email) {
+			e.Add("invalid", rp+".email", "Enter a valid email address.")
+		}
+		if r.Role == "" {
+			e.Add("required", rp+".role", "This field is required.")
+		}
+	}
 }
 
 func validateTracking(t *Tracking, p string, e *ValidationError) {
@@ -127,22 +187,27 @@ func validateTracking(t *Tracking, p string, e *ValidationError) {
 		checkAddress(a, p+".shipping_address", e)
 	}
 	for i := range t.Articles {
-		a := &t.Articles[i]
-		ap := p + ".articles[" + strconv.Itoa(i) + "]"
-		checkAmount(a.UnitPrice, ap+".unit_price", e)
-		checkAmount(a.AmountInvoiced, ap+".amount_invoiced", e)
-		if a.Quantity < 0 {
-			e.Add("invalid", ap+".quantity", "Ensure this value is greater than or equal to 0.")
-		}
-		checkCountry(&a.OriginCountryISO3, ap+".origin_country_iso3", e)
-		if a.ArticleImageURL != "" && !ValidImageURL(a.ArticleImageURL) {
-			e.Add("invalid", ap+".article_image_url", "Use a path on this site (/images/x.png) or an absolute https:// URL.")
-		}
-		checkURL(a.ArticleStoreURL, ap+".article_store_url", e)
+		validateArticle(&t.Articles[i], p+".articles["+strconv.Itoa(i)+"]", e)
 	}
 	checkDateRange(&t.AnnouncedDeliveryDate, &t.AnnouncedDeliveryDateMin, &t.AnnouncedDeliveryDateMax, p+".", e)
 	checkZone(t.Timezone, p+".timezone", e)
 	checkDate(&t.PODDate, p+".pod_date", e)
+	if l := t.ShippingLabel; l != nil {
+		if strings.TrimSpace(l.URL) == "" {
+			e.Add("required", p+".shipping_label.url", "This field is required.")
+		}
+		checkURL(l.URL, p+".shipping_label.url", e)
+	}
+	if w := t.CourierPickup; w != nil {
+		checkTimestamp(&w.Earliest, p+".courier_pickup.earliest", e)
+		checkTimestamp(&w.Latest, p+".courier_pickup.latest", e)
+		switch {
+		case w.Earliest == "" && w.Latest == "":
+			e.Add("required", p+".courier_pickup.earliest", "Send earliest, latest or both.")
+		case w.Earliest != "" && w.Latest != "" && w.Latest < w.Earliest:
+			e.Add("invalid", p+".courier_pickup.latest", "Must not be before earliest.")
+		}
+	}
 	if pl := t.PickupLocation; pl != nil {
 		pp := p + ".pickup_location"
 		if strings.TrimSpace(pl.Name) == "" {

@@ -28,6 +28,7 @@ type Store interface {
 	housekeeping.Store
 	status.LogoStore
 	auth.NoteStore
+	status.LabelStore
 
 	SetClock(now func() time.Time)
 	Ready(ctx context.Context) error
@@ -126,6 +127,7 @@ func Run(t *testing.T, open Open) {
 		{"Feedback", testFeedback},
 		{"Logos", testLogos},
 		{"OrderNotes", testOrderNotes},
+		{"Labels", testLabels},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -183,6 +183,8 @@ var supportStrings = map[string]string{
 	"support.field.hold_until":               "Held until",
 	"support.field.identifiers_consignment":  "Consignment id",
 	"support.field.pod":                      "Proof of delivery",
+	"support.field.shipping_label":           "Shipping label",
+	"support.field.courier_pickup":           "Courier pickup",
 	"support.field.yes":                      "yes",
 	"support.field.opening_hours":            "Opening hours",
 

@@ -23,7 +23,8 @@ type TrackView struct {
 	Overview []OverviewRow
 	// ReturnsURL is the shop's returns page, set when the order has been delivered.
 	ReturnsURL string
-	COD        string // "EUR 49.90" to pay on delivery, shopper level only
+	COD        string         // "EUR 49.90" to pay on delivery, shopper level only
+	Delivery   *DeliveryFacts // 003_… facts, shopper level only; nil when there are none
 	// Unlock is the verification form shown at public level; nil otherwise.
 	Unlock *UnlockForm
 	// Lookup are the hidden fields that resubmit the page's lookup from its forms.
