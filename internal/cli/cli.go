@@ -136,16 +136,19 @@ func newFlagSet(name string, env Env) *flag.FlagSet {
 	return fl
 }
 
-// logger writes to stderr as logfmt text or as one JSON object per line (--log-format).
-func logger(env Env, format string) (*slog.Logger, error) {
-	opt := &slog.HandlerOptions{Level: slog.LevelInfo}
+// logger writes to stderr as logfmt text or as one JSON object per line (--log-format),
+// through a logBuffer; the caller closes the buffer (which writes what waits) when done.
+func logger(env Env, format string) (*slog.Logger, *logBuffer, error) {
+	newHandler := func(w io.Writer, opt *slog.HandlerOptions) slog.Handler { return slog.NewTextHandler(w, opt) }
 	switch format {
 	case "", "text":
-		return slog.New(slog.NewTextHandler(env.Stderr, opt)), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(env.Stderr, opt)), nil
+		newHandler = func(w io.Writer, opt *slog.HandlerOptions) slog.Handler { return slog.NewJSONHandler(w, opt) }
+	default:
+		return nil, nil, fmt.Errorf("--log-format must be text or json, not %q", format)
 	}
-	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+	buf := newLogBuffer(env.Stderr)
+	return slog.New(flushOnWarn{newHandler(buf, &slog.HandlerOptions{Level: slog.LevelInfo}), buf}), buf, nil
 }
 
 var errUsage = errors.New("invalid arguments (see orderstatus help)")

@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+
+	"github.com/go-chi/chi/v5"
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/carrier"
@@ -87,7 +89,7 @@ func New(cfg Config, db Store, logger *slog.Logger) (*Server, error) {
 }
 
 // Handler returns the router.
-func (s *Server) Handler() http.Handler { return s.routes() }
+func (s *Server) Handler() http.Handler { return s.observe(s.routes().(*chi.Mux)) }
 
 // SetClock replaces the clock (tests).
 func (s *Server) SetClock(now func() time.Time) { s.now = now }
