@@ -166,17 +166,23 @@ func findByIdentity(ctx context.Context, q querier, account int64, id status.Ide
 	return nil, status.ErrNotFound
 }
 
+// loadOrderSQL is loadOrder's statement. CROSS JOIN fixes the join order (the one matched
+// order first): otherwise SQLite may walk every checkpoint and filter by order.
+func loadOrderSQL(where string) string {
+	return `WITH m AS (SELECT o.seq, o.id, o.version, o.created_at, o.updated_at, o.doc FROM orders o WHERE ` + where + ` ORDER BY o.seq DESC LIMIT 1)
+		SELECT 0, 0, '', m.id, m.version, m.created_at, m.updated_at, m.doc FROM m
+		UNION ALL SELECT 1, t.position, '', t.id, 0, t.tracking_number, t.courier, t.doc FROM m CROSS JOIN trackings t ON t.order_seq = m.seq
+		UNION ALL SELECT 2, 0, c.event_timestamp, t.id, c.rowid, c.event_timestamp, c.status_code, c.doc
+			FROM m CROSS JOIN trackings t ON t.order_seq = m.seq CROSS JOIN checkpoints c ON c.tracking_seq = t.seq
+		ORDER BY 1, 2, 3 DESC, 5 DESC`
+}
+
 // loadOrder reads the most recent order matching where, with trackings and checkpoints, in
 // one statement (one snapshot, so a write committed meanwhile cannot mix two versions): the
 // order's row, then its trackings by position, then its checkpoints newest first. Columns
 // that stored documents leave out (storedColumns) are set from their columns.
 func loadOrder(ctx context.Context, q querier, where string, args ...any) (*status.Order, error) {
-	rows, err := q.QueryContext(ctx, `WITH m AS (SELECT o.seq, o.id, o.version, o.created_at, o.updated_at, o.doc FROM orders o WHERE `+where+` ORDER BY o.seq DESC LIMIT 1)
-		SELECT 0, 0, '', m.id, m.version, m.created_at, m.updated_at, m.doc FROM m
-		UNION ALL SELECT 1, t.position, '', t.id, 0, t.tracking_number, t.courier, t.doc FROM m JOIN trackings t ON t.order_seq = m.seq
-		UNION ALL SELECT 2, 0, c.event_timestamp, t.id, c.rowid, c.event_timestamp, c.status_code, c.doc
-			FROM m JOIN trackings t ON t.order_seq = m.seq JOIN checkpoints c ON c.tracking_seq = t.seq
-		ORDER BY 1, 2, 3 DESC, 5 DESC`, args...)
+	rows, err := q.QueryContext(ctx, loadOrderSQL(where), args...)
 	if err != nil {
 		return nil, err
 	}
