@@ -10,7 +10,10 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"strconv"
 	"strings"
+
+	"github.com/orderstatus/orderstatus/internal/sqlite"
 )
 
 // Env is what the commands may touch of the outside world.
@@ -107,6 +110,8 @@ type config struct {
 	// wins over both.
 	MasterKeyFile string
 	masterKey     string
+	// CacheMiB is SQLite's page cache, all connections together (sqlite.Options.CacheMiB).
+	CacheMiB int
 }
 
 func (c *config) register(fl *flag.FlagSet, env Env) {
@@ -121,6 +126,8 @@ func (c *config) register(fl *flag.FlagSet, env Env) {
 	fl.StringVar(&c.BaseURL, "base-url", def("ORDERSTATUS_BASE_URL", ""), "absolute URL links are built under")
 	fl.StringVar(&c.MasterKeyFile, "master-key-file", def("ORDERSTATUS_MASTER_KEY_FILE", ""), "file with the master key that encrypts secrets (default: beside the database)")
 	c.masterKey = env.Getenv("ORDERSTATUS_MASTER_KEY")
+	cache, _ := strconv.Atoi(def("ORDERSTATUS_SQLITE_CACHE_MIB", "0"))
+	fl.IntVar(&c.CacheMiB, "sqlite-cache-mib", cache, fmt.Sprintf("SQLite page cache of all connections together, MiB (0: %d)", sqlite.DefaultCacheMiB))
 }
 
 func (c *config) baseURL() string {

@@ -29,7 +29,7 @@ func (c *config) openSQLite(ctx context.Context) (*sqlite.DB, error) {
 			return nil, err
 		}
 	}
-	opt := sqlite.Options{KeyFile: c.MasterKeyFile}
+	opt := sqlite.Options{KeyFile: c.MasterKeyFile, CacheMiB: c.CacheMiB}
 	if c.masterKey != "" {
 		k, err := auth.ParseMasterKey(c.masterKey)
 		if err != nil {
