@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -36,9 +35,6 @@ type DB struct {
 	closed     chan struct{}
 	writerDone chan struct{}
 	stats      writerStats
-	// preparing counts order writes being prepared on reader connections (writeOptimistic),
-	// which the writer may wait for to commit them together.
-	preparing  atomic.Int64
 	cacheStats cacheCounters
 	closeOnce  sync.Once
 	// Accounts' callback URLs, read for every order write that causes callbacks (outbox.go).

@@ -74,18 +74,15 @@ func (s *DB) UpdateOrder(ctx context.Context, orderID string, fn func(*status.Or
 // transaction (the careful path).
 func (s *DB) writeOptimistic(ctx context.Context, change func(ctx context.Context, q querier) (o, prev *status.Order, err error),
 	current func(ctx context.Context, tx querier) (storedVersion, error)) (saved, prev *status.Order, err error) {
-	s.preparing.Add(1)
 	o, prev, err := change(ctx, cachedDB{s})
 	if err != nil {
-		s.preparing.Add(-1)
 		return nil, nil, err
 	}
 	w, err := s.prepareWrite(ctx, cachedDB{s}, o, prev)
 	if err != nil {
-		s.preparing.Add(-1)
 		return nil, nil, err
 	}
-	err = s.writePrepared(ctx, func(ctx context.Context, tx querier) error {
+	err = s.write(ctx, func(ctx context.Context, tx querier) error {
 		cur, err := current(ctx, tx)
 		if err != nil {
 			return err

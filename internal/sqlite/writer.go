@@ -15,12 +15,6 @@ import (
 
 const maxBatch = 64
 
-// batchLinger is how long the writer waits for more writes while others are being prepared
-// (preparing counts them): a commit costs about as much as an order, so on two cores a
-// writer that committed whatever had arrived committed 2–3 orders at a time during import.
-// The wait ends as soon as every prepared write has arrived, so a lone write never waits.
-const batchLinger = 500 * time.Microsecond
-
 type writeJob struct {
 	ctx  context.Context
 	fn   func(ctx context.Context, tx querier) error
@@ -29,15 +23,7 @@ type writeJob struct {
 
 // write runs fn in a transaction shared with other concurrent writes.
 func (s *DB) write(ctx context.Context, fn func(ctx context.Context, tx querier) error) error {
-	s.preparing.Add(1)
-	return s.writePrepared(ctx, fn)
-}
-
-// writePrepared is write for a caller that counted itself in s.preparing already. It stops
-// counting before it queues its job, so the writer never waits for a job already queued.
-func (s *DB) writePrepared(ctx context.Context, fn func(ctx context.Context, tx querier) error) error {
 	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	s.preparing.Add(-1)
 	select {
 	case s.jobs <- job:
 	case <-ctx.Done():
@@ -59,25 +45,12 @@ func (s *DB) writer() {
 			return
 		}
 		batch := []*writeJob{job}
-		var linger <-chan time.Time
 	drain:
 		for len(batch) < maxBatch {
 			select {
 			case j := <-s.jobs:
 				batch = append(batch, j)
-				continue
 			default:
-			}
-			if s.preparing.Load() == 0 {
-				break
-			}
-			if linger == nil {
-				linger = time.After(batchLinger)
-			}
-			select {
-			case j := <-s.jobs:
-				batch = append(batch, j)
-			case <-linger:
 				break drain
 			}
 		}
