@@ -10,7 +10,10 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"strconv"
 	"strings"
+
+	"github.com/orderstatus/orderstatus/internal/sqlite"
 )
 
 // Env is what the commands may touch of the outside world.
@@ -108,6 +111,8 @@ type config struct {
 	// wins over both.
 	MasterKeyFile string
 	masterKey     string
+	// CacheMiB is SQLite's page cache, all connections together (sqlite.Options.CacheMiB).
+	CacheMiB int
 }
 
 func (c *config) register(fl *flag.FlagSet, env Env) {
@@ -122,6 +127,8 @@ func (c *config) register(fl *flag.FlagSet, env Env) {
 	fl.StringVar(&c.BaseURL, "base-url", def("ORDERSTATUS_BASE_URL", ""), "absolute URL links are built under")
 	fl.StringVar(&c.MasterKeyFile, "master-key-file", def("ORDERSTATUS_MASTER_KEY_FILE", ""), "file with the master key that encrypts secrets (default: beside the database)")
 	c.masterKey = env.Getenv("ORDERSTATUS_MASTER_KEY")
+	cache, _ := strconv.Atoi(def("ORDERSTATUS_SQLITE_CACHE_MIB", "0"))
+	fl.IntVar(&c.CacheMiB, "sqlite-cache-mib", cache, fmt.Sprintf("SQLite page cache of all connections together, MiB (0: %d)", sqlite.DefaultCacheMiB))
 }
 
 func (c *config) baseURL() string {
@@ -137,16 +144,19 @@ func newFlagSet(name string, env Env) *flag.FlagSet {
 	return fl
 }
 
-// logger writes to stderr as logfmt text or as one JSON object per line (--log-format).
-func logger(env Env, format string) (*slog.Logger, error) {
-	opt := &slog.HandlerOptions{Level: slog.LevelInfo}
+// logger writes to stderr as logfmt text or as one JSON object per line (--log-format),
+// through a logBuffer; the caller closes the buffer (which writes what waits) when done.
+func logger(env Env, format string) (*slog.Logger, *logBuffer, error) {
+	newHandler := func(w io.Writer, opt *slog.HandlerOptions) slog.Handler { return slog.NewTextHandler(w, opt) }
 	switch format {
 	case "", "text":
-		return slog.New(slog.NewTextHandler(env.Stderr, opt)), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(env.Stderr, opt)), nil
+		newHandler = func(w io.Writer, opt *slog.HandlerOptions) slog.Handler { return slog.NewJSONHandler(w, opt) }
+	default:
+		return nil, nil, fmt.Errorf("--log-format must be text or json, not %q", format)
 	}
-	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+	buf := newLogBuffer(env.Stderr)
+	return slog.New(flushOnWarn{newHandler(buf, &slog.HandlerOptions{Level: slog.LevelInfo}), buf}), buf, nil
 }
 
 var errUsage = errors.New("invalid arguments (see orderstatus help)")

@@ -267,3 +267,21 @@ func TestReadLine(t *testing.T) {
 		t.Fatalf("lines %q, want %q", got, want)
 	}
 }
+
+func TestLogBufferKeepsEveryLine(t *testing.T) {
+	var out lockedBuffer
+	log, buf, err := logger(Env{Stderr: &out}, "text")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info("first")
+	log.Warn("second")
+	if got := out.String(); !strings.Contains(got, "msg=first") || !strings.Contains(got, "msg=second") {
+		t.Errorf("after a warning the buffer holds %q, want both lines written", got)
+	}
+	log.Info("third")
+	buf.Close()
+	if got := out.String(); strings.Count(got, "\n") != 3 || !strings.Contains(got, "msg=third") {
+		t.Errorf("after Close: %q, want three lines", got)
+	}
+}

@@ -29,7 +29,7 @@ func (c *config) openSQLite(ctx context.Context) (*sqlite.DB, error) {
 			return nil, err
 		}
 	}
-	opt := sqlite.Options{KeyFile: c.MasterKeyFile}
+	opt := sqlite.Options{KeyFile: c.MasterKeyFile, CacheMiB: c.CacheMiB}
 	if c.masterKey != "" {
 		k, err := auth.ParseMasterKey(c.masterKey)
 		if err != nil {
@@ -119,10 +119,11 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	if err := fl.Parse(args); err != nil {
 		return errUsage
 	}
-	log, err := logger(env, ops.LogFormat)
+	log, logs, err := logger(env, ops.LogFormat)
 	if err != nil {
 		return err
 	}
+	defer logs.Close()
 	integ, err := integrationsFromEnv(env.Getenv)
 	if err != nil {
 		return err
@@ -188,6 +189,7 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 		attrs = append(attrs, "metrics_addr", metricsAddr)
 	}
 	log.Info("serving", attrs...)
+	logs.Flush()
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
 	}

@@ -230,15 +230,18 @@ func findByIdentity(ctx context.Context, q querier, account int64, id status.Ide
 // loadOrderSQL is the query of loadOrder.
 func loadOrderSQL(where string) string {
 	return `SELECT o.id, o.version, o.created_at, o.updated_at, o.doc,
-			(SELECT json_agg(json_build_array(t.id, t.doc) ORDER BY t.position) FROM trackings t WHERE t.order_seq = o.seq),
-			(SELECT json_agg(json_build_array(t.id, c.doc) ORDER BY c.event_timestamp DESC, c.seq DESC)
+			(SELECT json_agg(json_build_array(t.id, t.doc, t.tracking_number, t.courier) ORDER BY t.position) FROM trackings t WHERE t.order_seq = o.seq),
+			(SELECT json_agg(json_build_array(t.id, c.doc, c.event_timestamp, c.status_code) ORDER BY c.event_timestamp DESC, c.seq DESC)
 				FROM trackings t JOIN checkpoints c ON c.tracking_seq = t.seq WHERE t.order_seq = o.seq)
 		FROM orders o WHERE ` + where + ` ORDER BY o.seq DESC LIMIT 1`
 }
 
 // loadOrder reads the most recent order matching where, with trackings and checkpoints, in
 // one statement: one round trip, and one snapshot, so a write committed meanwhile cannot mix
-// two versions. Trackings and checkpoints come as JSON arrays of [tracking id, document].
+// two versions. Trackings come as JSON arrays of [tracking id, document, tracking number,
+// courier], checkpoints as [tracking id, document, event timestamp, status code]: the values
+// in columns are set from the columns, since documents copied from SQLite (copy-db) leave
+// them out.
 func loadOrder(ctx context.Context, q querier, where string, args ...any) (*status.Order, error) {
 	var o status.Order
 	var doc string
@@ -257,7 +260,7 @@ func loadOrder(ctx context.Context, q querier, where string, args ...any) (*stat
 	}
 	o.ID, o.Version, o.CreatedAt, o.UpdatedAt = id, version, created, updated
 	o.Trackings = nil
-	var rows [][2]string
+	var rows [][4]string
 	if trackingsJSON != nil {
 		if err := json.Unmarshal(trackingsJSON, &rows); err != nil {
 			return nil, fmt.Errorf("trackings of order %s: %w", id, err)
@@ -269,7 +272,7 @@ func loadOrder(ctx context.Context, q querier, where string, args ...any) (*stat
 		if err := json.Unmarshal([]byte(r[1]), &t); err != nil {
 			return nil, fmt.Errorf("tracking %s: %w", r[0], err)
 		}
-		t.ID = r[0]
+		t.ID, t.TrackingNumber, t.Courier = r[0], r[2], r[3]
 		index[t.ID] = len(o.Trackings)
 		o.Trackings = append(o.Trackings, t)
 	}
@@ -284,6 +287,7 @@ func loadOrder(ctx context.Context, q querier, where string, args ...any) (*stat
 		if err := json.Unmarshal([]byte(r[1]), &c); err != nil {
 			return nil, err
 		}
+		c.EventTimestamp, c.StatusCode = r[2], r[3]
 		if i, ok := index[r[0]]; ok {
 			o.Trackings[i].Checkpoints = append(o.Trackings[i].Checkpoints, c)
 		}

@@ -82,13 +82,16 @@ func setRetryAfter(w http.ResponseWriter, rl *auth.RateLimitError) {
 }
 
 // writeJSON writes v as the JSON response body.
+// jsonContentType is shared by every JSON response (assigned, not Set: no allocation).
+var jsonContentType = []string{"application/json"}
+
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		http.Error(w, `{"detail":"Internal server error."}`, http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(code)
 	w.Write(b)
 	w.Write([]byte("\n"))

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -26,6 +28,9 @@ type metrics struct {
 	duration  *prometheus.HistogramVec
 	refusals  *prometheus.CounterVec
 	callbacks *prometheus.CounterVec
+	// routes are the request series resolved so far, by matched route (observe).
+	routes   atomic.Pointer[map[routeKey]*routeSeries]
+	routesMu sync.Mutex
 }
 
 // requestBuckets span a cached widget (well under a millisecond) to a slow live refresh.
@@ -33,6 +38,7 @@ var requestBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 
 
 func newMetrics(db Store, caches *cacheCollector) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
+	m.routes.Store(&map[routeKey]*routeSeries{})
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "orderstatus_http_requests_total",
 		Help: "HTTP requests by route pattern and status class.",
@@ -81,25 +87,78 @@ func (s *Server) CountCallback(state string) {
 // their own collectors on it.
 func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
 
-// measure records each request under its route pattern (never the raw path, which may hold
-// ids), after the router has matched it.
-func (s *Server) measure(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		route := "unmatched"
-		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
-			route = r.Method + " " + rc.RoutePattern()
-		}
-		code := rec.code
-		if code == 0 {
-			code = http.StatusOK
-		}
-		class := strconv.Itoa(code/100) + "xx"
-		s.metrics.requests.WithLabelValues(route, class).Inc()
-		s.metrics.duration.WithLabelValues(route, class).Observe(time.Since(start).Seconds())
-	})
+// observe counts one served request under its route pattern (never the raw path, which may
+// hold ids) and status class. The series of a (route, class) are resolved once and kept, so
+// that counting a request allocates nothing.
+func (m *metrics) observe(method string, rc *chi.Context, code int, elapsed time.Duration) {
+	k := routeKey{method: method, n: len(rc.RoutePatterns)}
+	if k.n <= len(k.p) {
+		copy(k.p[:], rc.RoutePatterns)
+	} else {
+		k.n = -1 // not kept: resolved every time
+	}
+	class := min(max(code/100, 1), 5) - 1
+	var c *routeSeries
+	if k.n >= 0 {
+		c = (*m.routes.Load())[k]
+	}
+	if c == nil {
+		c = m.resolve(k, method, rc)
+	}
+	s := c.class[class].Load()
+	if s == nil {
+		label := strconv.Itoa(class+1) + "xx"
+		s = &classSeries{m.requests.WithLabelValues(c.route, label), m.duration.WithLabelValues(c.route, label)}
+		c.class[class].Store(s)
+	}
+	s.requests.Inc()
+	s.duration.Observe(elapsed.Seconds())
+}
+
+// routeKey is the router's matched patterns of a request (at most three nested routers).
+type routeKey struct {
+	method string
+	n      int
+	p      [3]string
+}
+
+// routeSeries are the series of one route, per status class 1xx–5xx, each resolved on its
+// first request (two first requests may both resolve it: WithLabelValues returns the same
+// series to both).
+type routeSeries struct {
+	route string
+	class [5]atomic.Pointer[classSeries]
+}
+
+type classSeries struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// resolve returns the series of a route, adding it to the map (copied on write: requests
+// read it without a lock). Routes are few, so the map stays small.
+func (m *metrics) resolve(k routeKey, method string, rc *chi.Context) *routeSeries {
+	route := "unmatched"
+	if p := rc.RoutePattern(); p != "" {
+		route = method + " " + p
+	}
+	c := &routeSeries{route: route}
+	if k.n < 0 {
+		return c
+	}
+	m.routesMu.Lock()
+	defer m.routesMu.Unlock()
+	old := *m.routes.Load()
+	if got := old[k]; got != nil {
+		return got
+	}
+	next := make(map[routeKey]*routeSeries, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	next[k] = c
+	m.routes.Store(&next)
+	return c
 }
 
 // MetricsHandler serves the Prometheus exposition, behind the bearer token when one is

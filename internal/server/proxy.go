@@ -128,18 +128,7 @@ func parseHop(s string) (netip.Addr, bool) {
 	return netip.Addr{}, false
 }
 
-// hstsValue keeps browsers on HTTPS for a year once they have seen the site over it.
+// hstsValue (sent when the base URL is https, by observe) keeps browsers on HTTPS for a year once they have seen the site over it.
 // includeSubDomains is left to the operator (docs/operations.md): other hosts under the same
 // domain may not serve HTTPS.
 const hstsValue = "max-age=31536000"
-
-// hsts sends Strict-Transport-Security when the base URL is https.
-func (s *Server) hsts(next http.Handler) http.Handler {
-	on := strings.HasPrefix(strings.ToLower(s.cfg.BaseURL), "https://")
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if on {
-			w.Header().Set("Strict-Transport-Security", hstsValue)
-		}
-		next.ServeHTTP(w, r)
-	})
-}

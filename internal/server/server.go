@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+
+	"github.com/go-chi/chi/v5"
 	"time"
 
 	"github.com/orderstatus/orderstatus/internal/auth"
@@ -116,7 +118,7 @@ func New(cfg Config, db Store, logger *slog.Logger) (*Server, error) {
 func (s *Server) Close() { s.stopListen() }
 
 // Handler returns the router.
-func (s *Server) Handler() http.Handler { return s.routes() }
+func (s *Server) Handler() http.Handler { return s.observe(s.routes().(*chi.Mux)) }
 
 // SetClock replaces the clock (tests).
 func (s *Server) SetClock(now func() time.Time) { s.now = now }

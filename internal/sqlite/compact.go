@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/orderstatus/orderstatus/internal/jsonscan"
+
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -23,6 +25,9 @@ var (
 	articleKeys = map[string]bool{}
 	// rawKeys hold free-form values, stored as they are.
 	rawKeys = map[string]bool{"additional_attributes": true, "payment_details": true}
+	// nullRawKeys are raw keys whose null decodes as their absence does (a map or a list;
+	// payment_details is raw JSON, where null and absent differ) and is left out too.
+	nullRawKeys = map[string]bool{"additional_attributes": true}
 )
 
 func init() {
@@ -48,13 +53,29 @@ func addKeys(set map[string]bool, t reflect.Type) {
 // compactJSON appends to dst the JSON text src (as json.Marshal writes it: valid, without
 // insignificant white space) without the schema fields whose value is "", false or null.
 func compactJSON(dst, src []byte) []byte {
-	dst, _ = compactValue(dst, src, 0, false)
+	dst, _ = compactValue(dst, src, 0, false, nil)
 	return dst
 }
 
+// Stored documents also leave out the keys whose values their table keeps in columns;
+// loadOrder sets them from the columns (so do the PostgreSQL store's reads, for documents
+// that copy-db carried over).
+var (
+	orderColumns      = map[string]bool{"id": true, "version": true, "created_at": true, "updated_at": true}
+	trackingColumns   = map[string]bool{"id": true, "tracking_number": true, "courier": true}
+	checkpointColumns = map[string]bool{"event_timestamp": true, "status_code": true}
+)
+
+// compactDoc is compactJSON for a stored document (an object) that also leaves out the
+// top-level keys in columns.
+func compactDoc(src []byte, columns map[string]bool) string {
+	dst, _ := compactValue(make([]byte, 0, len(src)/2), src, 0, false, columns)
+	return string(dst)
+}
+
 // compactValue appends the value at src[i:] and returns the index after it. inArticles says
-// the value is (a list of) articles.
-func compactValue(dst, src []byte, i int, inArticles bool) ([]byte, int) {
+// the value is (a list of) articles; drop are keys of this object to leave out.
+func compactValue(dst, src []byte, i int, inArticles bool, drop map[string]bool) ([]byte, int) {
 	switch src[i] {
 	case '{':
 		dst = append(dst, '{')
@@ -65,14 +86,15 @@ func compactValue(dst, src []byte, i int, inArticles bool) ([]byte, int) {
 				i++
 			}
 			keyStart := i
-			i = skipString(src, i)
+			i = jsonscan.String(src, i)
 			key := src[keyStart+1 : i-1] // map lookups with string(key) do not allocate
 			keyEnd := i
 			i++ // ':'
 			v := i
-			end := skipValue(src, v)
+			end := jsonscan.Value(src, v)
 			raw := rawKeys[string(key)] || inArticles && !articleKeys[string(key)]
-			if !raw && schemaKeys[string(key)] && isEmptyValue(src[v:end]) {
+			if drop[string(key)] || !raw && schemaKeys[string(key)] && isEmptyValue(src[v:end]) ||
+				raw && nullRawKeys[string(key)] && string(src[v:end]) == "null" {
 				i = end
 				continue
 			}
@@ -85,7 +107,7 @@ func compactValue(dst, src []byte, i int, inArticles bool) ([]byte, int) {
 			if raw {
 				dst, i = append(dst, src[v:end]...), end
 			} else {
-				dst, i = compactValue(dst, src, v, string(key) == "articles")
+				dst, i = compactValue(dst, src, v, string(key) == "articles", nil)
 			}
 		}
 		return append(dst, '}'), i + 1
@@ -97,58 +119,15 @@ func compactValue(dst, src []byte, i int, inArticles bool) ([]byte, int) {
 				dst = append(dst, ',')
 				i++
 			}
-			dst, i = compactValue(dst, src, i, inArticles)
+			dst, i = compactValue(dst, src, i, inArticles, nil)
 		}
 		return append(dst, ']'), i + 1
 	}
-	end := skipValue(src, i)
+	end := jsonscan.Value(src, i)
 	return append(dst, src[i:end]...), end
 }
 
 func isEmptyValue(v []byte) bool {
 	s := string(v)
 	return s == `""` || s == "false" || s == "null"
-}
-
-// skipString returns the index after the string that starts at src[i] ('"').
-func skipString(src []byte, i int) int {
-	for i++; i < len(src); i++ {
-		switch src[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
-}
-
-// skipValue returns the index after the value that starts at src[i].
-func skipValue(src []byte, i int) int {
-	switch src[i] {
-	case '"':
-		return skipString(src, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(src); i++ {
-			switch src[i] {
-			case '"':
-				i = skipString(src, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return i
-	}
-	for ; i < len(src); i++ {
-		switch src[i] {
-		case ',', '}', ']':
-			return i
-		}
-	}
-	return i
 }

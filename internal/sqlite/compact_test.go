@@ -10,7 +10,8 @@ import (
 
 // withoutEmpty is what compactJSON promises, on decoded JSON: schema fields whose value is
 // "", false or null are gone at any depth; free-form values (additional_attributes,
-// payment_details, an article's own keys) stay exactly as they are.
+// payment_details, an article's own keys) stay exactly as they are, but for a null
+// additional_attributes.
 func withoutEmpty(v any, inArticles bool) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -18,6 +19,7 @@ func withoutEmpty(v any, inArticles bool) any {
 		for k, e := range x {
 			raw := rawKeys[k] || inArticles && !articleKeys[k]
 			switch {
+			case raw && nullRawKeys[k] && e == nil:
 			case raw:
 				out[k] = e
 			case schemaKeys[k] && (e == nil || e == "" || e == false):

@@ -126,16 +126,9 @@ func currentVersion(ctx context.Context, q querier, account int64, id status.Ide
 
 // Order implements status.Store.
 func (s *DB) Order(ctx context.Context, id string) (*status.Order, error) {
-	o, err := loadOrder(ctx, cachedDB{s}, `o.id = ?`, id)
-	if errors.Is(err, status.ErrNotFound) {
-		// Read as for an order without parcels, so that a missing id costs what an existing
-		// one does (the access service's not-found path relies on it).
-		var none status.Order
-		if terr := loadTrackings(ctx, cachedDB{s}, -1, &none); terr != nil {
-			return nil, terr
-		}
-	}
-	return o, err
+	// A missing id runs the same one statement as an existing one (the access service's
+	// not-found path relies on it).
+	return loadOrder(ctx, cachedDB{s}, `o.id = ?`, id)
 }
 
 type querier interface {
@@ -173,77 +166,73 @@ func findByIdentity(ctx context.Context, q querier, account int64, id status.Ide
 	return nil, status.ErrNotFound
 }
 
-// loadOrder reads the most recent order matching where, with trackings and checkpoints.
-func loadOrder(ctx context.Context, q querier, where string, args ...any) (*status.Order, error) {
-	var seq int64
-	var doc string
-	var o status.Order
-	err := q.QueryRowContext(ctx, `SELECT o.seq, o.id, o.version, o.created_at, o.updated_at, o.doc FROM orders o WHERE `+where+` ORDER BY o.seq DESC LIMIT 1`, args...).
-		Scan(&seq, &o.ID, &o.Version, &o.CreatedAt, &o.UpdatedAt, &doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, status.ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	id, version, created, updated := o.ID, o.Version, o.CreatedAt, o.UpdatedAt
-	if err := json.Unmarshal([]byte(doc), &o); err != nil {
-		return nil, fmt.Errorf("order %s: %w", id, err)
-	}
-	o.ID, o.Version, o.CreatedAt, o.UpdatedAt = id, version, created, updated
-	if err := loadTrackings(ctx, q, seq, &o); err != nil {
-		return nil, err
-	}
-	return &o, nil
+// loadOrderSQL is loadOrder's statement. CROSS JOIN fixes the join order (the one matched
+// order first): otherwise SQLite may walk every checkpoint and filter by order.
+func loadOrderSQL(where string) string {
+	return `WITH m AS (SELECT o.seq, o.id, o.version, o.created_at, o.updated_at, o.doc FROM orders o WHERE ` + where + ` ORDER BY o.seq DESC LIMIT 1)
+		SELECT 0, 0, '', m.id, m.version, m.created_at, m.updated_at, m.doc FROM m
+		UNION ALL SELECT 1, t.position, '', t.id, 0, t.tracking_number, t.courier, t.doc FROM m CROSS JOIN trackings t ON t.order_seq = m.seq
+		UNION ALL SELECT 2, 0, c.event_timestamp, t.id, c.rowid, c.event_timestamp, c.status_code, c.doc
+			FROM m CROSS JOIN trackings t ON t.order_seq = m.seq CROSS JOIN checkpoints c ON c.tracking_seq = t.seq
+		ORDER BY 1, 2, 3 DESC, 5 DESC`
 }
 
-func loadTrackings(ctx context.Context, q querier, seq int64, o *status.Order) error {
-	rows, err := q.QueryContext(ctx, `SELECT id, doc FROM trackings WHERE order_seq = ? ORDER BY position`, seq)
+// loadOrder reads the most recent order matching where, with trackings and checkpoints, in
+// one statement (one snapshot, so a write committed meanwhile cannot mix two versions): the
+// order's row, then its trackings by position, then its checkpoints newest first. Columns
+// that stored documents leave out (storedColumns) are set from their columns.
+func loadOrder(ctx context.Context, q querier, where string, args ...any) (*status.Order, error) {
+	rows, err := q.QueryContext(ctx, loadOrderSQL(where), args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	o.Trackings = o.Trackings[:0]
-	index := map[string]int{}
+	var o *status.Order
+	var index map[string]int
 	for rows.Next() {
-		var id, doc string
-		if err := rows.Scan(&id, &doc); err != nil {
-			return err
+		var kind, pos, n int64
+		var sortKey, id, a, b string
+		var doc sql.RawBytes // valid until the next row: decoded before it
+		if err := rows.Scan(&kind, &pos, &sortKey, &id, &n, &a, &b, &doc); err != nil {
+			return nil, err
 		}
-		var t status.Tracking
-		if err := json.Unmarshal([]byte(doc), &t); err != nil {
-			return fmt.Errorf("tracking %s: %w", id, err)
+		switch {
+		case kind == 0:
+			o = &status.Order{}
+			if err := json.Unmarshal(doc, o); err != nil {
+				return nil, fmt.Errorf("order %s: %w", id, err)
+			}
+			o.ID, o.Version, o.CreatedAt, o.UpdatedAt = id, n, a, b
+		case kind == 1:
+			o.Trackings = append(o.Trackings, status.Tracking{})
+			t := &o.Trackings[len(o.Trackings)-1]
+			if err := json.Unmarshal(doc, t); err != nil {
+				return nil, fmt.Errorf("tracking %s: %w", id, err)
+			}
+			t.ID, t.TrackingNumber, t.Courier = id, a, b
+		default:
+			if index == nil {
+				index = make(map[string]int, len(o.Trackings))
+				for i, t := range o.Trackings {
+					index[t.ID] = i
+				}
+			}
+			var c status.Checkpoint
+			if err := json.Unmarshal(doc, &c); err != nil {
+				return nil, fmt.Errorf("checkpoint of tracking %s: %w", id, err)
+			}
+			c.EventTimestamp, c.StatusCode = a, b
+			t := &o.Trackings[index[id]]
+			t.Checkpoints = append(t.Checkpoints, c)
 		}
-		t.ID = id
-		index[id] = len(o.Trackings)
-		o.Trackings = append(o.Trackings, t)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	rows.Close()
-	if len(o.Trackings) == 0 {
-		return nil
+	if o == nil {
+		return nil, status.ErrNotFound
 	}
-	crow, err := q.QueryContext(ctx, `SELECT t.id, c.doc FROM trackings t JOIN checkpoints c ON c.tracking_seq = t.seq
-		WHERE t.order_seq = ? ORDER BY c.event_timestamp DESC, c.rowid DESC`, seq)
-	if err != nil {
-		return err
-	}
-	defer crow.Close()
-	for crow.Next() {
-		var tid, doc string
-		if err := crow.Scan(&tid, &doc); err != nil {
-			return err
-		}
-		var c status.Checkpoint
-		if err := json.Unmarshal([]byte(doc), &c); err != nil {
-			return err
-		}
-		i := index[tid]
-		o.Trackings[i].Checkpoints = append(o.Trackings[i].Checkpoints, c)
-	}
-	return crow.Err()
+	return o, nil
 }
 
 func nullable(s string) any {
@@ -315,7 +304,7 @@ func (s *DB) prepareWrite(ctx context.Context, q querier, o *status.Order, prev 
 	if err != nil {
 		return nil, err
 	}
-	w.doc = string(compactJSON(make([]byte, 0, len(doc)/2), doc))
+	w.doc = compactDoc(doc, orderColumns)
 	if o.RecipientEmail != status.UnsetEmail {
 		w.email = o.RecipientEmail
 	}
@@ -330,7 +319,7 @@ func (s *DB) prepareWrite(ctx context.Context, q querier, o *status.Order, prev 
 			return nil, err
 		}
 		tw := &w.trackings[pos]
-		tw.doc = string(compactJSON(make([]byte, 0, len(tdoc)/2), tdoc))
+		tw.doc = compactDoc(tdoc, trackingColumns)
 		var known map[string]bool
 		if prev != nil {
 			if pt := prev.Tracking(t.ID); pt != nil {
@@ -349,7 +338,7 @@ func (s *DB) prepareWrite(ctx context.Context, q querier, o *status.Order, prev 
 			if err != nil {
 				return nil, err
 			}
-			tw.checkpoints = append(tw.checkpoints, key, c.EventTimestamp, c.StatusCode, string(compactJSON(make([]byte, 0, len(cdoc)/2), cdoc)))
+			tw.checkpoints = append(tw.checkpoints, key, c.EventTimestamp, c.StatusCode, compactDoc(cdoc, checkpointColumns))
 		}
 	}
 	if w.callbacks = callback.Changes(prev, o); len(w.callbacks) > 0 {

@@ -243,3 +243,46 @@ func TestMigrationToRowidTrackings(t *testing.T) {
 		t.Errorf("%d foreign key violations", fk)
 	}
 }
+
+// Stored documents leave out what their table keeps in columns (ids, version, timestamps,
+// tracking numbers, couriers, checkpoint codes and times); reading sets it from the columns.
+func TestDocumentsLeaveOutColumns(t *testing.T) {
+	db, in := openOutboxTest(t)
+	ctx := context.Background()
+	saved := saveJSON(t, in, 1002, orderBody("D-1", trackingBody("TN-D1", "dhl",
+		checkpoint("InTransit", "2026-03-01T08:00:00Z"), checkpoint("Delivered", "2026-03-02T09:30:00Z"))))
+	for _, c := range []struct{ table, keys string }{
+		{"orders", `"id" "version" "created_at" "updated_at"`},
+		{"trackings", `"id" "tracking_number" "courier" "additional_attributes":null`},
+		{"checkpoints", `"status_code" "event_timestamp"`},
+	} {
+		rows, err := db.SQL().Query(`SELECT doc FROM ` + c.table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var doc string
+			rows.Scan(&doc)
+			for _, k := range strings.Fields(c.keys) {
+				if strings.Contains(doc, k) {
+					t.Errorf("%s document %s holds %s", c.table, doc, k)
+				}
+			}
+		}
+		rows.Close()
+	}
+	got, err := db.Order(ctx, saved.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != saved.ID || got.Version != 1 || got.CreatedAt == "" || got.UpdatedAt == "" {
+		t.Errorf("order read back as id %q version %d created %q updated %q", got.ID, got.Version, got.CreatedAt, got.UpdatedAt)
+	}
+	tr := got.Trackings[0]
+	if tr.TrackingNumber != "TN-D1" || tr.Courier != "dhl" || tr.ID == "" || len(tr.Checkpoints) != 2 {
+		t.Fatalf("tracking read back as %+v", tr)
+	}
+	if c := tr.Checkpoints[0]; c.StatusCode != "Delivered" || c.EventTimestamp != "2026-03-02T09:30:00.000Z" {
+		t.Errorf("newest checkpoint read back as %s at %s", c.StatusCode, c.EventTimestamp)
+	}
+}

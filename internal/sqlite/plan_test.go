@@ -32,5 +32,16 @@ func TestWritePathQueriesUseIndexes(t *testing.T) {
 		if !strings.Contains(got, "SEARCH o USING") || strings.Contains(got, "SCAN") {
 			t.Errorf("%s: %s", where, got)
 		}
+		// The order load reads the matched order's trackings and checkpoints by index; only
+		// the one-row match (m) is scanned.
+		got, err = db.explain(context.Background(), loadOrderSQL(where), args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
+			if strings.HasPrefix(line, "SCAN") && line != "SCAN m" {
+				t.Errorf("loadOrder %s: %s in\n%s", where, line, got)
+			}
+		}
 	}
 }

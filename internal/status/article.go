@@ -1,9 +1,12 @@
 package status
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"sort"
+
+	"github.com/orderstatus/orderstatus/internal/jsonscan"
 )
 
 type articleFields Article
@@ -16,12 +19,16 @@ func (a *Article) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return err
 	}
+	*a = Article(f)
+	a.Extra = nil
+	if !otherKeys(b, articleKnown) {
+		// Most articles hold only the schema's fields: decoded once.
+		return nil
+	}
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(b, &all); err != nil {
 		return err
 	}
-	*a = Article(f)
-	a.Extra = nil
 	for k, v := range all {
 		if !articleKnown[k] {
 			if a.Extra == nil {
@@ -53,6 +60,35 @@ func (a Article) MarshalJSON() ([]byte, error) {
 		out = append(out, a.Extra[k]...)
 	}
 	return append(out, '}'), nil
+}
+
+// otherKeys reports whether the JSON object b (valid JSON: json.Unmarshal accepted it) has a
+// top-level key that known lacks. It only scans: keys are compared as they are written, so a
+// key with an escape sequence counts as other (and the caller decodes it properly).
+func otherKeys(b []byte, known map[string]bool) bool {
+	i := jsonscan.Space(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return true
+	}
+	for i = jsonscan.Space(b, i+1); i < len(b) && b[i] != '}'; i = jsonscan.Space(b, i) {
+		if b[i] == ',' {
+			i = jsonscan.Space(b, i+1)
+		}
+		if i >= len(b) || b[i] != '"' {
+			return true
+		}
+		end := jsonscan.String(b, i)
+		key := b[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 || !known[string(key)] {
+			return true
+		}
+		i = jsonscan.Space(b, end)
+		if i >= len(b) || b[i] != ':' {
+			return true
+		}
+		i = jsonscan.Value(b, jsonscan.Space(b, i+1))
+	}
+	return false
 }
 
 // jsonFieldNames returns the JSON names of a struct type's fields.
