@@ -23,7 +23,7 @@ func TestBrowserErrorPages(t *testing.T) {
 	l := status.Lookup{Kind: status.ByOrderNumber, Account: o.Account, Value: o.OrderNumber}
 	brand := func(want bool) {
 		t.Helper()
-		if got := strings.Contains(b.Text("header"), a.Name); got != want {
+		if got := strings.Contains(b.Text("header"), a.ShownName()); got != want {
 			t.Errorf("%s: branded %v, want %v", b.Location(), got, want)
 		}
 	}

@@ -129,7 +129,7 @@ func TestPageLinkProblemsAreSaid(t *testing.T) {
 	if code != 410 || !strings.Contains(body, i18n.T("en", "page.expired_verify")) || !strings.Contains(body, `data-testid="unlock"`) {
 		t.Errorf("expired link: %d", code)
 	}
-	if !strings.Contains(body, a.Name) {
+	if !strings.Contains(body, a.ShownName()) {
 		t.Errorf("expired link of account %d is not branded", a.ID)
 	}
 }
@@ -141,8 +141,8 @@ func TestPageErrorsBrandedByLookupAccount(t *testing.T) {
 	o := demoOrder(t, d, "A-1001")
 	a := d.accountOf(o)
 	code, body, _ := get(t, nil, d.http.URL+"/track?account="+itoa64(a.ID)+"&order_number=NOPE&lang=en")
-	if code != 404 || !strings.Contains(body, a.Name) || !strings.Contains(body, a.SupportEmail) {
-		t.Errorf("not found in a known account: %d, branded %v", code, strings.Contains(body, a.Name))
+	if code != 404 || !strings.Contains(body, a.ShownName()) || !strings.Contains(body, a.SupportEmail) {
+		t.Errorf("not found in a known account: %d, branded %v", code, strings.Contains(body, a.ShownName()))
 	}
 	code, body, _ = get(t, nil, d.http.URL+"/track?courier=dhl&tracking_number=NOPE&lang=en")
 	if code != 404 || strings.Contains(body, d.acctA.Name) || strings.Contains(body, d.acctB.Name) {

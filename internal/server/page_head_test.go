@@ -27,7 +27,8 @@ func TestShopperPagesHead(t *testing.T) {
 	}
 	pages = append(pages,
 		page{"search", d.http.URL + "/", static.Path("app.css")},
-		page{"not found", d.http.URL + "/track?account=1001&order_number=NOPE", static.Path("app.css")},
+		// Branded by the account the request names (TestPageErrorsBrandedByLookupAccount).
+		page{"not found", d.http.URL + "/track?account=1001&order_number=NOPE", "/brand/1001."},
 		page{"bad request", d.http.URL + "/track?order_number=x", static.Path("app.css")})
 	for _, p := range pages {
 		_, body, _ := get(t, nil, p.url)
