@@ -24,6 +24,7 @@ type Store struct {
 	lookups  *LRU[[]lookupEntry] // by normalised value: every lookup of that value
 	accounts *LRU[status.Account]
 	tokens   *LRU[tokenEntry]
+	redacted *LRU[*status.Order] // by id, version and level
 	now      func() time.Time
 
 	// gen counts the changes applied. A read that raced with a change does not store what it
@@ -78,7 +79,8 @@ func NewStore(inner status.Store, opt Options) *Store {
 		orders:   NewLRU[*status.Order](opt.MaxBytes / 2),
 		lookups:  NewLRU[[]lookupEntry](opt.MaxBytes * 3 / 8),
 		accounts: NewLRU[status.Account](opt.MaxBytes / 16),
-		tokens:   NewLRU[tokenEntry](opt.MaxBytes / 16),
+		tokens:   NewLRU[tokenEntry](opt.MaxBytes / 32),
+		redacted: NewLRU[*status.Order](opt.MaxBytes / 32),
 		foreign:  opt.Foreign,
 		now:      opt.Now,
 	}
@@ -100,6 +102,7 @@ func (c *Store) Apply(ch status.Change) {
 	}
 	if ch.OrderID != "" {
 		c.orders.Remove(ch.OrderID)
+		// Redacted copies are named by version: a new version misses them.
 	}
 	for _, k := range ch.Keys {
 		c.lookups.Remove(k)
@@ -115,6 +118,7 @@ func (c *Store) Apply(ch status.Change) {
 func (c *Store) purge() {
 	c.accountGen.Add(1)
 	c.orders.Purge()
+	c.redacted.Purge()
 	c.lookups.Purge()
 	c.accounts.Purge()
 	c.tokens.Purge()
@@ -254,9 +258,24 @@ func (c *Store) AccountByToken(ctx context.Context, hash []byte) (status.Account
 	return a, nil
 }
 
+// Redacted returns redact(o, level), keeping one copy per order id, version and level (every
+// order of one id and version holds the same data, so the copy serves them all). The copy is
+// shared: callers must not modify it.
+func (c *Store) Redacted(o *status.Order, level status.Access, redact func(*status.Order, status.Access) *status.Order) *status.Order {
+	key := o.ID + "\x00" + strconv.FormatInt(o.Version, 10) + "\x00" + string(level)
+	if r, ok := c.redacted.Get(key); ok {
+		return r
+	}
+	r := redact(o, level)
+	if r != o {
+		c.redacted.Add(key, r, orderSize(r), nil)
+	}
+	return r
+}
+
 // CacheStats reports each of the store's caches.
 func (c *Store) CacheStats() map[string]Stats {
-	return map[string]Stats{"orders": c.orders.Stats(), "lookups": c.lookups.Stats(),
+	return map[string]Stats{"orders": c.orders.Stats(), "redacted": c.redacted.Stats(), "lookups": c.lookups.Stats(),
 		"accounts": c.accounts.Stats(), "tokens": c.tokens.Stats()}
 }
 

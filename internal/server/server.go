@@ -100,7 +100,8 @@ func New(cfg Config, db Store, logger *slog.Logger) (*Server, error) {
 	if l, ok := db.(changeListener); ok {
 		go l.Listen(listenCtx, s.reads.Apply)
 	}
-	s.access = &auth.Service{Store: s.reads, Limits: db, Now: clock}
+	s.access = &auth.Service{Store: s.reads, Limits: db, Now: clock,
+		Redacted: func(o *status.Order, l status.Access) *status.Order { return s.reads.Redacted(o, l, auth.Redact) }}
 	s.sessions = &sessionStores{settings: db, secure: secureCookies(cfg.BaseURL), now: clock, logger: logger}
 	if err := s.sessions.load(context.Background()); err != nil {
 		return nil, fmt.Errorf("session keys: %w", err)
