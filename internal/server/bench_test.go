@@ -149,6 +149,7 @@ func seed100k(b *testing.B) *testEnv {
 			return
 		}
 		path := filepath.Join(dir, "bench.db")
+		keepTestStore(b, path)
 		e := newTestEnvAt(b, path, true)
 		start := time.Now()
 		// 100,000 orders bulk-inserted (seedBulk, support_bench_test.go), then full orders
@@ -202,6 +203,7 @@ func benchGet(b *testing.B, h http.Handler, u string, hdr ...string) {
 	b.StopTimer()
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "median-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 }
 
 // BenchmarkInfoLookup100k measures one info request per lookup kind with 100,000 orders.

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -82,11 +83,40 @@ func openTestStore(t testing.TB, path string) testStore {
 	return testStore{db: db, raw: rawDB{db: stdlib.OpenDBFromPool(db.Pool()), pg: true}}
 }
 
-// pgSchemas maps the paths tests opened to the DSNs of their schemas.
+// pgSchemas maps the paths tests opened to the DSNs of their schemas; kept are the drops of
+// the schemas that outlive their test (keepTestStore), run when the package's tests end.
 var pgSchemas = struct {
 	sync.Mutex
-	dsn map[string]string
+	dsn  map[string]string
+	kept []func() error
 }{dsn: map[string]string{}}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, drop := range pgSchemas.kept {
+		if err := drop(); err != nil {
+			fmt.Fprintln(os.Stderr, "drop a kept test schema:", err)
+		}
+	}
+	os.Exit(code)
+}
+
+// keepTestStore makes the database at path outlive the test that opens it first, until the
+// package's tests end: a dataset that several benchmarks share. SQLite files need nothing.
+func keepTestStore(t testing.TB, path string) {
+	t.Helper()
+	if !onPostgres {
+		return
+	}
+	dsn, drop, err := pgtest.NewSchema(context.Background(), pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pgSchemas.Lock()
+	defer pgSchemas.Unlock()
+	pgSchemas.dsn[path] = dsn
+	pgSchemas.kept = append(pgSchemas.kept, drop)
+}
 
 func pgSchemaFor(t testing.TB, path string) string {
 	t.Helper()
