@@ -194,3 +194,57 @@ func BenchmarkOutboxDrain(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStorageFootprint stores b.N orders of 2 trackings × 5 checkpoints (as the ingest
+// benchmarks send) and logs the bytes per order of every table and index, the figures behind
+// the partitioning plan of docs/operations.md:
+//
+//	.ci/with-postgres env ORDERSTATUS_TEST_ENGINE=postgres go test ./internal/server -run X -bench StorageFootprint -benchtime 20000x -v
+func BenchmarkStorageFootprint(b *testing.B) {
+	e := newTestEnv(b)
+	ctx := context.Background()
+	in := &status.Ingest{Store: e.db, Now: time.Now}
+	var next atomic.Int64
+	b.SetParallelism(8)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			body, _ := json.Marshal(orderPayload(1001, fmt.Sprintf("F-%d", next.Add(1)), 2, 5))
+			if _, _, err := in.Save(ctx, e.acctA, body, false); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	q := `SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC`
+	if e.sqlite == nil {
+		if _, err := e.raw.Exec(`VACUUM ANALYZE`); err != nil {
+			b.Fatal(err)
+		}
+		// Tables with their TOAST, indexes on their own.
+		q = `SELECT c.relname, CASE c.relkind WHEN 'r' THEN pg_table_size(c.oid) ELSE pg_relation_size(c.oid) END
+			FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+			WHERE ns.nspname = current_schema() AND c.relkind IN ('r', 'i') ORDER BY 2 DESC`
+	}
+	rows, err := e.raw.Query(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	var total int64
+	for rows.Next() {
+		var name string
+		var size int64
+		if err := rows.Scan(&name, &size); err != nil {
+			b.Fatal(err)
+		}
+		total += size
+		if size*100 >= 1<<20 || size >= 64<<10 { // leave out the small tables
+			b.Logf("%-32s %10d bytes %8.0f bytes/order", name, size, float64(size)/float64(b.N))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(total)/float64(b.N), "bytes/order")
+}
