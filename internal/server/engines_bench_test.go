@@ -239,7 +239,7 @@ func BenchmarkStorageFootprint(b *testing.B) {
 			b.Fatal(err)
 		}
 		total += size
-		if size*100 >= 1<<20 || size >= 64<<10 { // leave out the small tables
+		if size >= 256<<10 { // leave out the small tables
 			b.Logf("%-32s %10d bytes %8.0f bytes/order", name, size, float64(size)/float64(b.N))
 		}
 	}
