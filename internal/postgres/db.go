@@ -69,7 +69,7 @@ type Options struct {
 // DefaultMaxConns is the size of the connection pool when the DSN sets no pool_max_conns.
 // pgxpool's own default (the number of CPUs, at least 4) suits work that keeps a CPU busy; a
 // store connection mostly waits for round trips and row locks, and on a 2-core machine 32
-// concurrent ingest clients stored 1.5 to 2 times more orders a second with 16 connections
+// concurrent ingest clients stored 1.1 to 2 times more orders a second with 16 connections
 // than with 4 (docs/operations.md, "Connection pools").
 const DefaultMaxConns = 16
 
