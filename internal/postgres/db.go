@@ -68,6 +68,13 @@ type Options struct {
 	MasterKey []byte
 }
 
+// DefaultMaxConns is the size of the connection pool when the DSN sets no pool_max_conns.
+// pgxpool's own default (the number of CPUs, at least 4) suits work that keeps a CPU busy; a
+// store connection mostly waits for round trips and row locks, and on a 2-core machine 32
+// concurrent ingest clients stored 1.1 to 2 times more orders a second with 16 connections
+// than with 4 (docs/operations.md, "Connection pools").
+const DefaultMaxConns = 16
+
 // ErrNoMasterKey: Open was given no master key.
 var ErrNoMasterKey = errors.New("postgres: a master key is required (ORDERSTATUS_MASTER_KEY or a key file)")
 
@@ -86,6 +93,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"net/url"
 	"sync"
 	"testing"
 
@@ -49,5 +50,30 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 	}
 	if want := postgres.Migrations(); len(got) != len(want) {
 		t.Errorf("applied %v, want %v", got, want)
+	}
+}
+
+// A DSN without pool_max_conns gets DefaultMaxConns connections; one with it gets its own.
+func TestPoolSize(t *testing.T) {
+	dsn := pgtest.Schema(t, pgtest.DSN(t)) // sets pool_max_conns=4
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Del("pool_max_conns")
+	u.RawQuery = q.Encode()
+	for _, tc := range []struct {
+		dsn  string
+		want int32
+	}{{u.String(), postgres.DefaultMaxConns}, {dsn, 4}} {
+		db, err := postgres.Open(context.Background(), tc.dsn, postgres.Options{MasterKey: pgtest.MasterKey()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := db.Pool().Config().MaxConns; got != tc.want {
+			t.Errorf("%s: pool of %d connections, want %d", tc.dsn, got, tc.want)
+		}
+		db.Close()
 	}
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/orderstatus/orderstatus/internal/auth"
 	"github.com/orderstatus/orderstatus/internal/i18n"
-	"github.com/orderstatus/orderstatus/internal/sqlite"
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
@@ -72,7 +71,7 @@ func richOrder(m func(field string) string) map[string]any {
 func newInfoEnv(t testing.TB) *testEnv {
 	e := newTestEnv(t)
 	e.srv.SetClock(func() time.Time { return fixedNow })
-	e.db.SetClock(func() time.Time { return fixedNow })
+	e.admin.SetClock(func() time.Time { return fixedNow })
 	if code, body := e.do(t, "PUT", "/v4/track/orders/", e.tokenA, richOrder(nil)); code != 201 {
 		t.Fatalf("seed: %d %s", code, body)
 	}
@@ -388,13 +387,9 @@ func TestInfoProofsAndRateLimit(t *testing.T) {
 	if code != 429 {
 		t.Fatalf("after %d wrong proofs: %d, want 429", auth.OrderAddrAttempts, code)
 	}
-	// The limit survives a restart: a new server on the same database file.
-	e.db.Close()
-	db2, err := sqlite.Open(context.Background(), e.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
+	// The limit survives a restart: a new server on the same database.
+	e.admin.Close()
+	db2 := openTestStore(t, e.path).db
 	srv2, err := New(Config{BaseURL: "http://example.test"}, db2, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -454,6 +449,7 @@ func TestInfoLanguageFallback(t *testing.T) {
 }
 
 func TestLookupsUseIndexes(t *testing.T) {
+	needSQLite(t, "SQLite's query plans (internal/postgres/plan_test.go reads PostgreSQL's)")
 	e := newInfoEnv(t)
 	tests := []struct {
 		l     status.Lookup
@@ -472,7 +468,7 @@ func TestLookupsUseIndexes(t *testing.T) {
 		{status.Lookup{Kind: status.ByTrackingID, Value: "x"}, "PRIMARY KEY"},
 	}
 	for _, tt := range tests {
-		plan, err := e.db.ExplainLookup(context.Background(), tt.l)
+		plan, err := e.sqlite.ExplainLookup(context.Background(), tt.l)
 		if err != nil {
 			t.Fatal(err)
 		}

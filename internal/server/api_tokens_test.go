@@ -17,11 +17,11 @@ func TestAPITokenExpiryAndRevocation(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	e.db.SetClock(func() time.Time { return now })
+	e.admin.SetClock(func() time.Time { return now })
 	short, shortSecret := auth.NewAPIToken(e.acctA.ID, time.Hour, now)
 	long, longSecret := auth.NewAPIToken(e.acctA.ID, 0, now)
 	for _, tok := range []auth.APIToken{short, long} {
-		if err := e.db.CreateToken(ctx, tok); err != nil {
+		if err := e.admin.CreateToken(ctx, tok); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -42,7 +42,7 @@ func TestAPITokenExpiryAndRevocation(t *testing.T) {
 	if code := get(longSecret); code != http.StatusOK {
 		t.Fatalf("token without expiry: %d", code)
 	}
-	list, err := e.db.Tokens(ctx, e.acctA.ID)
+	list, err := e.admin.Tokens(ctx, e.acctA.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestAPITokenExpiryAndRevocation(t *testing.T) {
 			t.Errorf("last used %v, want %v", tok.LastUsedAt, now)
 		}
 	}
-	if err := e.db.RevokeToken(ctx, e.acctA.ID, long.ID); err != nil {
+	if err := e.admin.RevokeToken(ctx, e.acctA.ID, long.ID); err != nil {
 		t.Fatal(err)
 	}
 	if code := get(longSecret); code != http.StatusUnauthorized {

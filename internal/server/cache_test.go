@@ -157,11 +157,11 @@ func TestCachedAccessChanges(t *testing.T) {
 	e.do(t, "PUT", "/v4/track/orders/", e.tokenA, orderPayload(1001, "CA-1", 1, 2))
 	surfaces := cachedSurfaces(e, "CA-1")
 	warm(t, surfaces)
-	tokens, err := e.db.Tokens(ctx, 1001)
+	tokens, err := e.admin.Tokens(ctx, 1001)
 	if err != nil || len(tokens) == 0 {
 		t.Fatalf("tokens: %v %v", tokens, err)
 	}
-	if err := e.db.RevokeToken(ctx, 1001, tokens[0].ID); err != nil {
+	if err := e.admin.RevokeToken(ctx, 1001, tokens[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, _ := surfaces[4].get(t); code != http.StatusUnauthorized {
@@ -319,6 +319,7 @@ func TestCacheBound(t *testing.T) {
 // by the next request, without a restart.
 func TestCachedSeesOtherProcesses(t *testing.T) {
 	e := newTestEnv(t)
+	needSQLite(t, "another process on the same SQLite file (PostgreSQL instances: TestCachesAcrossPostgresInstances)")
 	e.do(t, "PUT", "/v4/track/orders/", e.tokenA, orderPayload(1001, "CP-1", 1, 2))
 	surfaces := cachedSurfaces(e, "CP-1")
 	before := warm(t, surfaces)

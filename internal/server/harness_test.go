@@ -18,10 +18,14 @@ import (
 	"github.com/orderstatus/orderstatus/internal/status"
 )
 
-// testEnv is a real server on a real SQLite file with two accounts.
+// testEnv is a real server on a real database with two accounts: an SQLite file, or a fresh
+// PostgreSQL schema when the tests run on PostgreSQL (engine_test.go).
 type testEnv struct {
-	db     *sqlite.DB
-	api    *apiCheck // what the OpenAPI validator checked
+	db     Store       // the store the server runs on; tests call only Store's methods on it
+	admin  engineStore // the same store, for what the CLI does (tokens, staff, session keys) and its clock
+	sqlite *sqlite.DB  // the same store on SQLite; nil on PostgreSQL (see needSQLite)
+	raw    rawDB       // the same database through database/sql, for tests that read tables
+	api    *apiCheck   // what the OpenAPI validator checked
 	srv    *Server
 	http   *httptest.Server
 	tokenA string // account 1001
@@ -36,8 +40,8 @@ func newTestEnv(t testing.TB) *testEnv {
 	return newTestEnvAt(t, filepath.Join(t.TempDir(), "test.db"), true)
 }
 
-// newTestEnvAt opens a server on the database file at path; withAccounts creates the test
-// accounts 1001 and 1002 with known tokens and keys.
+// newTestEnvAt opens a server on the database at path (on PostgreSQL, the schema that stands
+// for it); withAccounts creates the test accounts 1001 and 1002 with known tokens and keys.
 func newTestEnvAt(t testing.TB, path string, withAccounts bool) *testEnv {
 	t.Helper()
 	return newTestEnvConfig(t, path, withAccounts, Config{BaseURL: "http://example.test"})
@@ -46,12 +50,9 @@ func newTestEnvAt(t testing.TB, path string, withAccounts bool) *testEnv {
 // newTestEnvConfig is newTestEnvAt with a server configuration of the test's own.
 func newTestEnvConfig(t testing.TB, path string, withAccounts bool, cfg Config) *testEnv {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	e := &testEnv{db: db, path: path}
+	st := openTestStore(t, path)
+	db := st.db
+	e := &testEnv{db: db, admin: db, sqlite: st.sqlite, raw: st.raw, path: path}
 	e.acctA = status.Account{ID: 1001, Name: "Shop A", SigningKey: "key-a", CallbackSecret: "cb-a", PublicView: "status", AccentColor: "#0b6e4f"}
 	e.acctB = status.Account{ID: 1002, Name: "Shop B", SigningKey: "key-b", CallbackSecret: "cb-b", PublicView: "status"}
 	e.tokenA, e.tokenB = "token-a-"+auth.HexKey(4), "token-b-"+auth.HexKey(4)
@@ -71,6 +72,7 @@ func newTestEnvConfig(t testing.TB, path string, withAccounts bool, cfg Config) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	e.srv = srv
 	h, api := checkAPI(t, e.srv.Handler())
 	e.api = api

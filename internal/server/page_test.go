@@ -31,7 +31,7 @@ func newDemoEnv(t testing.TB) *demoEnv {
 	t.Helper()
 	e2 := newTestEnvAt(t, filepath.Join(t.TempDir(), "demo.db"), false)
 	now := time.Now()
-	info, err := demo.Load(context.Background(), e2.db, os.DirFS("../../data/demo"), now)
+	info, err := demo.Load(context.Background(), e2.admin, os.DirFS("../../data/demo"), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +43,7 @@ func newDemoEnv(t testing.TB) *demoEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	e2.srv = srv
 	e2.http.Config.Handler = srv.Handler()
 	e2.tokenA, e2.tokenB = info.Tokens[1001], info.Tokens[1002]

@@ -61,7 +61,7 @@ func TestIssue14ReproductionsOverHTTP(t *testing.T) {
 	check("A-1006 address once", strings.Count(p, "18 Richmond Avenue") == 1)
 
 	tok := auth.NewSecret("os_")
-	e.db.AddToken(context.Background(), 1001, auth.HashToken(tok))
+	e.admin.AddToken(context.Background(), 1001, auth.HashToken(tok))
 	te := &testEnv{http: e.http}
 	body := map[string]any{"order_number": "C-1", "recipient_email": "c@example.com", "order_status": "Cancelled",
 		"trackings": []any{map[string]any{"courier": "dpd-uk", "courier_name": "DPD UK", "tracking_number": "CX1",

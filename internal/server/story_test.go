@@ -28,7 +28,7 @@ func newStoryEnv(t *testing.T) *storyEnv {
 	e := &storyEnv{supportEnv: newSupportServer(t, ""), tokens: map[int64]string{}}
 	for _, a := range []int64{1001, 1002} {
 		tok := auth.NewSecret("os_")
-		if err := e.db.AddToken(context.Background(), a, auth.HashToken(tok)); err != nil {
+		if err := e.admin.AddToken(context.Background(), a, auth.HashToken(tok)); err != nil {
 			t.Fatal(err)
 		}
 		e.tokens[a] = tok

@@ -47,7 +47,7 @@ func TestSupportPagesAreValidHTML(t *testing.T) {
 		_, body := admin.get(path)
 		save(name, body)
 	}
-	rows, err := e.db.SQL().Query(`SELECT id, order_number FROM orders`)
+	rows, err := e.raw.Query(`SELECT id, order_number FROM orders`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,11 +35,14 @@ const staffPassword = "correct horse battery"
 // supportEnv is a server with the demo dataset, an admin, an agent of account 1002 and a
 // clock the test moves.
 type supportEnv struct {
-	db    *sqlite.DB
-	srv   *Server
-	http  *httptest.Server
-	mu    sync.Mutex
-	clock time.Time
+	db     Store       // the store the server runs on; tests call only Store's methods on it
+	admin  engineStore // the same store, for what the CLI does
+	sqlite *sqlite.DB  // nil on PostgreSQL (see needSQLite)
+	raw    rawDB
+	srv    *Server
+	http   *httptest.Server
+	mu     sync.Mutex
+	clock  time.Time
 }
 
 func (e *supportEnv) now() time.Time {
@@ -59,12 +62,9 @@ func (e *supportEnv) advance(d time.Duration) {
 func newSupportServer(t testing.TB, base string) *supportEnv {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "support.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	e := &supportEnv{db: db, clock: demoNow}
+	st := openTestStore(t, filepath.Join(t.TempDir(), "support.db"))
+	db := st.db
+	e := &supportEnv{db: db, admin: db, sqlite: st.sqlite, raw: st.raw, clock: demoNow}
 	db.SetClock(e.now)
 	if _, err := demo.Load(ctx, db, os.DirFS(filepath.Join("..", "..", "data", "demo")), demoNow); err != nil {
 		t.Fatal(err)
@@ -90,6 +90,7 @@ func newSupportServer(t testing.TB, base string) *supportEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(e.srv.Close)
 	e.srv.SetClock(e.now)
 	e.http.Config.Handler = e.srv.Handler()
 	e.http.Start()
@@ -185,7 +186,7 @@ func (b *browser) search(q string, extra ...string) []string {
 func (e *supportEnv) orderID(t testing.TB, account int64, number string) string {
 	t.Helper()
 	var id string
-	if err := e.db.SQL().QueryRow(`SELECT id FROM orders WHERE account_id = ? AND order_number = ?`, account, number).Scan(&id); err != nil {
+	if err := e.raw.QueryRow(`SELECT id FROM orders WHERE account_id = ? AND order_number = ?`, account, number).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -247,7 +248,7 @@ var loginErrorRe = regexp.MustCompile(`data-testid="login-error">([^<]+)<`)
 func TestSupportLoginFailures(t *testing.T) {
 	t.Parallel()
 	e := newSupportServer(t, "")
-	if err := e.db.DisableStaffUser(context.Background(), "agent@example.com"); err != nil {
+	if err := e.admin.DisableStaffUser(context.Background(), "agent@example.com"); err != nil {
 		t.Fatal(err)
 	}
 	var messages []string
@@ -428,7 +429,7 @@ func TestSupportDisableAndRevokeEndSessions(t *testing.T) {
 	boss, agent := e.browser(t), e.browser(t)
 	boss.login("boss@example.com")
 	agent.login("agent@example.com")
-	if err := e.db.DisableStaffUser(ctx, "agent@example.com"); err != nil {
+	if err := e.admin.DisableStaffUser(ctx, "agent@example.com"); err != nil {
 		t.Fatal(err)
 	}
 	if code, _ := agent.get("/support/"); code != http.StatusSeeOther {
@@ -438,7 +439,7 @@ func TestSupportDisableAndRevokeEndSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := e.db.RevokeStaffSessions(ctx, u.ID); err != nil || n != 1 {
+	if n, err := e.admin.RevokeStaffSessions(ctx, u.ID); err != nil || n != 1 {
 		t.Fatalf("revoke: %d %v, want 1 session", n, err)
 	}
 	if code, _ := boss.get("/support/"); code != http.StatusSeeOther {
@@ -451,7 +452,7 @@ func TestSupportPasswordChangeEndsSessions(t *testing.T) {
 	e := newSupportServer(t, "")
 	b := e.browser(t)
 	b.login("boss@example.com")
-	if err := e.db.SetStaffPassword(context.Background(), "boss@example.com", []byte("x")); err != nil {
+	if err := e.admin.SetStaffPassword(context.Background(), "boss@example.com", []byte("x")); err != nil {
 		t.Fatal(err)
 	}
 	if code, _ := b.get("/support/"); code != http.StatusSeeOther {
@@ -575,7 +576,7 @@ func TestSupportSearchPages(t *testing.T) {
 	t.Parallel()
 	e := newSupportServer(t, "")
 	tok := auth.NewSecret("os_")
-	if err := e.db.AddToken(context.Background(), 1001, auth.HashToken(tok)); err != nil {
+	if err := e.admin.AddToken(context.Background(), 1001, auth.HashToken(tok)); err != nil {
 		t.Fatal(err)
 	}
 	te := &testEnv{http: e.http}
@@ -655,7 +656,7 @@ func TestSupportOrderDetail(t *testing.T) {
 	}
 	te := &testEnv{http: e.http}
 	tok := auth.NewSecret("os_")
-	e.db.AddToken(ctx, 1001, auth.HashToken(tok))
+	e.admin.AddToken(ctx, 1001, auth.HashToken(tok))
 	ev := map[string]any{"courier": o.Trackings[0].Courier, "tracking_number": o.Trackings[0].TrackingNumber, "status_code": "Hub-Processed",
 		"event_timestamp": demoNow.Add(-time.Hour).Format(time.RFC3339), "is_hidden": true, "status_details": "re-sorted at hub"}
 	if code, body := te.do(t, "POST", "/v4/track/events/", tok, ev); code >= 300 {

@@ -148,7 +148,7 @@ func TestSupportNotes(t *testing.T) {
 	o, _ := e.db.Order(context.Background(), id)
 	signed := auth.SignedQuery(a, auth.OrderLookup(o), shopperViewTTL, e.now())
 	tok := auth.NewSecret("os_")
-	e.db.AddToken(context.Background(), 1002, auth.HashToken(tok))
+	e.admin.AddToken(context.Background(), 1002, auth.HashToken(tok))
 	shopper := e.browser(t)
 	for _, c := range []struct{ path, token string }{
 		{"/track?" + signed.Encode(), ""},

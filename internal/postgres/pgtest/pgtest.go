@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -38,13 +39,27 @@ func DSN(t testing.TB) string {
 // the test ends.
 func Schema(t testing.TB, dsn string) string {
 	t.Helper()
-	ctx := context.Background()
+	schemaDSN, drop, err := NewSchema(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("%s: %v", Env, err)
+	}
+	t.Cleanup(func() {
+		if err := drop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return schemaDSN
+}
+
+// NewSchema is Schema for what outlives one test (a dataset that several benchmarks share):
+// the caller drops the schema with drop.
+func NewSchema(ctx context.Context, dsn string) (schemaDSN string, drop func() error, err error) {
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "t_" + hex.EncodeToString(b)
 	u, err := url.Parse(dsn)
 	if err != nil {
-		t.Fatalf("%s: %v", Env, err)
+		return "", nil, err
 	}
 	// The schema is made on a plain connection, which takes no pool settings.
 	admin := *u
@@ -55,25 +70,18 @@ func Schema(t testing.TB, dsn string) string {
 		}
 	}
 	admin.RawQuery = aq.Encode()
-	conn, err := pgx.Connect(ctx, admin.String())
-	if err != nil {
-		t.Fatalf("connect to %s: %v", Env, err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(ctx, admin.String())
+	exec := func(sql string) error {
+		conn, err := pgx.Connect(ctx, admin.String())
 		if err != nil {
-			t.Error(err)
-			return
+			return fmt.Errorf("connect: %w", err)
 		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, `DROP SCHEMA `+name+` CASCADE`); err != nil {
-			t.Error(err)
-		}
-	})
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, sql)
+		return err
+	}
+	if err := exec(`CREATE SCHEMA ` + name); err != nil {
+		return "", nil, err
+	}
 	q := u.Query()
 	q.Set("search_path", name)
 	// Tests run in parallel, each with its own pool: a small pool per test keeps them under
@@ -82,7 +90,7 @@ func Schema(t testing.TB, dsn string) string {
 		q.Set("pool_max_conns", "4")
 	}
 	u.RawQuery = q.Encode()
-	return u.String()
+	return u.String(), func() error { return exec(`DROP SCHEMA ` + name + ` CASCADE`) }, nil
 }
 
 // MasterKey is the master key test stores seal their secrets with: 32 fixed bytes, for tests
