@@ -179,3 +179,36 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// add_tracking of a tracking another order of the account holds is answered with success
+// false, and the order is saved without it (a tracking number belongs to one order).
+func TestAddTrackingHeldByAnotherOrder(t *testing.T) {
+	e := newTestEnv(t)
+	if code, o := e.plDo(t, "PUT", "/v4/track/orders/", `{"account": 1001, "order_number": "HELD-1", "recipient_email": "a@example.com",
+	  "trackings": [{"courier": "dhl-germany", "tracking_number": "HELD-TN"}]}`); code != 201 {
+		t.Fatalf("first order: %d %v", code, o)
+	}
+	code, o := e.plDo(t, "PUT", "/v4/track/orders/", `{"account": 1001, "order_number": "HELD-2", "recipient_email": "b@example.com",
+	  "trackings": [{"courier": "dhl-germany", "tracking_number": "HELD-OWN"}], "mutations": [
+	 {"type": "add_tracking", "tracking": {"courier": "dhl-germany", "tracking_number": "HELD-TN"}},
+	 {"type": "add_tracking", "tracking": {"courier": "ups", "tracking_number": "1ZHELD"}}]}`)
+	if code != 201 {
+		t.Fatalf("PUT with a held tracking: %d %v, want the order saved", code, o)
+	}
+	muts, _ := o["mutations"].([]any)
+	if len(muts) != 2 {
+		t.Fatalf("mutations = %v", o["mutations"])
+	}
+	for i, want := range []bool{false, true} {
+		if res := muts[i].(map[string]any)["result"].(map[string]any); res["success"] != want || res["message"] == "" {
+			t.Errorf("mutation %d: %v, want success %v", i, res, want)
+		}
+	}
+	var numbers []string
+	for _, tr := range o["trackings"].([]any) {
+		numbers = append(numbers, tr.(map[string]any)["tracking_number"].(string))
+	}
+	if strings.Join(numbers, ",") != "HELD-OWN,1ZHELD" {
+		t.Errorf("trackings %v, want HELD-OWN and 1ZHELD", numbers)
+	}
+}

@@ -60,13 +60,17 @@ func (in *Ingest) SaveMutating(ctx context.Context, acct Account, body []byte, c
 		}
 		return Saved{}, e
 	}
+	holders, err := in.trackingHolders(ctx, acct.ID, p.mutations)
+	if err != nil {
+		return Saved{}, err
+	}
 	var results []MutationResult
 	o, created, err := in.Store.SaveOrder(ctx, acct.ID, id, createOnly, func(existing *Order) (*Order, error) {
 		now := in.Now()
 		o, err := p.Merge(existing, acct.ID, now)
 		results = nil // fn may run again (Store.SaveOrder)
 		if err == nil && p.mutations != nil {
-			results = applyMutations(o, p.mutations, now)
+			results = applyMutations(o, p.mutations, now, holders)
 		}
 		if err == nil {
 			in.completeCouriers(o)

@@ -2,7 +2,9 @@ package status
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strconv"
 	"time"
@@ -55,6 +57,29 @@ type Outcome struct {
 	Warnings []string            `json:"warnings"`
 }
 
+// trackingHolders finds which orders of the account hold the trackings that add_tracking
+// mutations add (see applyMutations).
+func (in *Ingest) trackingHolders(ctx context.Context, account int64, muts []Mutation) (map[string]string, error) {
+	var out map[string]string
+	for _, mu := range muts {
+		if mu.Type != MutationAddTracking || mu.Tracking == nil || mu.Tracking.TrackingNumber == "" {
+			continue
+		}
+		id, _, err := in.Store.FindTracking(ctx, account, mu.Tracking.Courier, mu.Tracking.TrackingNumber)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[trackingKey(mu.Tracking.Courier, mu.Tracking.TrackingNumber)] = id
+	}
+	return out, nil
+}
+
 // splitMutations removes "mutations" from an ingest body and decodes them, reporting unknown
 // fields and wrong types under mutations[i]. The body without them is returned.
 func splitMutations(body []byte, e *ValidationError) ([]byte, []Mutation) {
@@ -88,11 +113,22 @@ func splitMutations(body []byte, e *ValidationError) ([]byte, []Mutation) {
 // applyMutations applies each mutation to o in turn: one that fails (a duplicate tracking,
 // an unknown line item, a value the order's rules refuse) is answered with success false and
 // leaves o as it was; the others apply.
-func applyMutations(o *Order, muts []Mutation, now time.Time) []MutationResult {
+// holders names, for each tracking an add_tracking mutation adds, the order of the account
+// that already holds it (trackingKey → order id); such a mutation is refused, since a
+// tracking number belongs to one order of an account.
+func applyMutations(o *Order, muts []Mutation, now time.Time, holders map[string]string) []MutationResult {
 	out := make([]MutationResult, 0, len(muts))
 	for _, mu := range muts {
 		c := o.Clone()
-		msg := mu.apply(&c, now)
+		msg := ""
+		if mu.Type == MutationAddTracking && mu.Tracking != nil {
+			if h := holders[trackingKey(mu.Tracking.Courier, mu.Tracking.TrackingNumber)]; h != "" && h != o.ID {
+				msg = "Another order of this account already has this tracking."
+			}
+		}
+		if msg == "" {
+			msg = mu.apply(&c, now)
+		}
 		res := MutationResult{Type: mu.Type, Result: Outcome{Errors: map[string][]string{}, Warnings: []string{}}}
 		if msg == "" {
 			e := &ValidationError{}
