@@ -24,12 +24,11 @@ type LRU[V any] struct {
 }
 
 type shard[V any] struct {
-	mu       sync.Mutex
-	max      int64
-	bytes    int64
-	entries  map[string]*node[V]
-	head     node[V] // sentinel: head.next is the most recently used
-	_padding [40]byte
+	mu      sync.Mutex
+	max     int64
+	bytes   int64
+	entries map[string]*node[V]
+	head    node[V] // sentinel: head.next is the most recently used
 }
 
 type node[V any] struct {
