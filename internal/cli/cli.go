@@ -35,7 +35,7 @@ Usage:
   orderstatus                          same as: serve --demo
   orderstatus serve [--addr A] [--db PATH] [--base-url URL] [--demo]
                     [--trusted-proxies CIDR,...] [--log-format text|json] [--metrics-addr A]
-                    [--cache-size 128MB]
+                    [--cache-size 48MB]
   orderstatus account add --name N [--id ID]
   orderstatus account set --account ID [--callback-url URL] [--public-view status|none]
                           [--callback-mode changes|once] [--callback-topics T,…]
@@ -58,7 +58,7 @@ Usage:
 Environment: ORDERSTATUS_ADDR (127.0.0.1:8080), ORDERSTATUS_DB (data/orderstatus.db, or postgres://…),
 ORDERSTATUS_BASE_URL (http://<addr>), ORDERSTATUS_TRUSTED_PROXIES (none),
 ORDERSTATUS_LOG_FORMAT (text), ORDERSTATUS_METRICS_ADDR (none), ORDERSTATUS_METRICS_TOKEN
-(none: /metrics answers loopback only), ORDERSTATUS_CACHE_SIZE (128MB).
+(none: /metrics answers loopback only), ORDERSTATUS_CACHE_SIZE (48MB).
 Secrets: ORDERSTATUS_MASTER_KEY (32 bytes, base64 or hex) or ORDERSTATUS_MASTER_KEY_FILE /
 --master-key-file (default: <db name>.master-key beside the database, created 0600).
 Callbacks: ORDERSTATUS_CALLBACKS_ALLOW_PRIVATE (false), ORDERSTATUS_CALLBACK_TIMEOUT (10s),

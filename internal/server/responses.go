@@ -71,7 +71,7 @@ func (s *Server) cachedBody(key string, g *auth.Grant, contentType string, build
 func (s *Server) readGeneration() uint64 { return s.reads.Generation() }
 
 // defaultCacheBytes bounds all read-path caches when the configuration does not.
-const defaultCacheBytes = 128 << 20
+const defaultCacheBytes = 48 << 20
 
 // cacheBytes is the configured bound, split between the read cache and the responses.
 func (c Config) cacheBytes() int64 {

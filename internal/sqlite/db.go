@@ -63,8 +63,10 @@ type Options struct {
 // DefaultCacheMiB is the page cache of all connections together. Pages SQLite does not keep
 // come from the operating system's file cache at the cost of a read call, so a cache bounded
 // well below a large database costs little, while 64 MiB per connection (the setting
-// before) let eight connections hold half a GiB at a million orders.
-const DefaultCacheMiB = 128
+// before) let eight connections hold half a GiB at a million orders. At a million orders
+// under random lookups, 48 MiB served more requests per second than 128 MiB (5,177–5,855
+// against 4,294–4,558, side by side) with 300 MiB of resident memory instead of 770–870.
+const DefaultCacheMiB = 48
 
 // maxConns is how many connections the pool opens.
 const maxConns = 8
