@@ -60,11 +60,11 @@ func (o *serveOps) apply(cfg *server.Config, env Env) error {
 }
 
 // memoryLimit is the Go heap's soft limit when GOMEMLIMIT does not set one: twice the caches'
-// bound plus room for requests. The collector then returns memory before the heap doubles
-// past the live caches (GOGC's default), which kept a server at a million orders at 300 MiB
-// resident instead of 500–870 (docs/operations.md). Live data above it costs collector time,
-// never a failure; GOMEMLIMIT overrides it.
-func memoryLimit(cacheBytes int64) int64 { return 2*cacheBytes + 96<<20 }
+// bound plus room for requests and ingest (224 MiB). The collector then returns memory before
+// the heap grows to five times what is live (GOGC=400, main.go): at a million orders a server
+// stayed at 346–390 MiB resident instead of 770–870 (docs/operations.md). A tighter limit
+// (192 MiB) starved ingest with 32 clients of collector headroom; GOMEMLIMIT overrides it.
+func memoryLimit(cacheBytes int64) int64 { return 2*cacheBytes + 224<<20 }
 
 // parseByteSize reads a size such as 128MB, 1GB, 512KB or a number of bytes.
 func parseByteSize(v string) (int64, error) {
