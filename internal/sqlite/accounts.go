@@ -125,7 +125,13 @@ func (s *DB) AccountByTokenUntil(ctx context.Context, tokenHash []byte) (status.
 		}
 	}
 	if last := parseNullTime(used); now.Sub(last) >= tokenTouchEvery {
-		if _, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE hash = ?`, status.FormatTimestamp(now), tokenHash); err != nil {
+		// Through the group-commit writer, like order writes: a write of its own on another
+		// connection would wait for the writer's lock while holding a connection the writer's
+		// batch may need (32 clients with a fresh token stalled for the busy timeout).
+		if err := s.write(ctx, func(ctx context.Context, tx querier) error {
+			_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE hash = ?`, status.FormatTimestamp(now), tokenHash)
+			return err
+		}); err != nil {
 			return status.Account{}, time.Time{}, err
 		}
 	} else {
