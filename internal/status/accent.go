@@ -2,6 +2,7 @@ package status
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"strconv"
 	"strings"
@@ -33,33 +34,49 @@ func ParseHexColor(s string) (r, g, b uint8, ok bool) {
 	return uint8(v >> 16), uint8(v >> 8), uint8(v), true
 }
 
-func hexColor(r, g, b uint8) string { return fmt.Sprintf("#%02x%02x%02x", r, g, b) }
+func hexColor(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
 
-// relativeLuminance is WCAG 2's relative luminance of an sRGB colour.
-func relativeLuminance(r, g, b uint8) float64 {
-	lin := func(c uint8) float64 {
-		v := float64(c) / 255
-		if v <= 0.04045 {
-			return v / 12.92
+func parseRGBA(s string) (color.RGBA, bool) {
+	r, g, b, ok := ParseHexColor(s)
+	return color.RGBA{R: r, G: g, B: b, A: 0xFF}, ok
+}
+
+// Luminance is WCAG 2's relative luminance of an sRGB colour (the widget's palette uses it too).
+func Luminance(c color.RGBA) float64 {
+	lin := func(v uint8) float64 {
+		x := float64(v) / 255
+		if x <= 0.03928 {
+			return x / 12.92
 		}
-		return math.Pow((v+0.055)/1.055, 2.4)
+		return math.Pow((x+0.055)/1.055, 2.4)
 	}
-	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+	return 0.2126*lin(c.R) + 0.7152*lin(c.G) + 0.0722*lin(c.B)
+}
+
+// Contrast is the WCAG contrast ratio of two colours (1 to 21).
+func Contrast(a, b color.RGBA) float64 {
+	la, lb := Luminance(a), Luminance(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+// Mix returns the colour t of the way from a to b.
+func Mix(a, b color.RGBA, t float64) color.RGBA {
+	f := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + (float64(y)-float64(x))*t)) }
+	return color.RGBA{R: f(a.R, b.R), G: f(a.G, b.G), B: f(a.B, b.B), A: 0xFF}
 }
 
 // ContrastRatio is the WCAG contrast ratio of two "#rrggbb" colours (1 to 21); 0 when
 // either does not parse.
 func ContrastRatio(a, b string) float64 {
-	ar, ag, ab, ok1 := ParseHexColor(a)
-	br, bg, bb, ok2 := ParseHexColor(b)
+	ca, ok1 := parseRGBA(a)
+	cb, ok2 := parseRGBA(b)
 	if !ok1 || !ok2 {
 		return 0
 	}
-	la, lb := relativeLuminance(ar, ag, ab), relativeLuminance(br, bg, bb)
-	if la < lb {
-		la, lb = lb, la
-	}
-	return (la + 0.05) / (lb + 0.05)
+	return Contrast(ca, cb)
 }
 
 // CheckAccent returns the normalised "#rrggbb" form of an accent colour, or an error saying
@@ -67,11 +84,11 @@ func ContrastRatio(a, b string) float64 {
 // (WCAG AA, 4.5:1). The dark theme never shows the accent as given but DarkAccent of it,
 // which always reaches the same contrast on DarkBackground.
 func CheckAccent(s string) (string, error) {
-	r, g, b, ok := ParseHexColor(s)
+	rgba, ok := parseRGBA(s)
 	if !ok {
 		return "", fmt.Errorf("accent colour %q: want a hex colour such as #0b6e4f", s)
 	}
-	c := hexColor(r, g, b)
+	c := hexColor(rgba)
 	if ratio := ContrastRatio(c, LightBackground); ratio < MinAccentContrast {
 		return "", fmt.Errorf("accent colour %s has a contrast of %.2f:1 with white; WCAG AA needs at least %.1f:1 (choose a darker shade)", c, ratio, MinAccentContrast)
 	}
@@ -82,16 +99,15 @@ func CheckAccent(s string) (string, error) {
 // smallest step that reaches MinAccentContrast against DarkBackground (text and links on the
 // dark page). A colour that already reaches it is returned unchanged.
 func DarkAccent(s string) string {
-	r, g, b, ok := ParseHexColor(s)
+	c, ok := parseRGBA(s)
 	if !ok {
 		return ""
 	}
-	mix := func(c uint8, t float64) uint8 { return uint8(math.Round(float64(c) + (255-float64(c))*t)) }
+	white := color.RGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xFF}
 	for step := 0; step <= 20; step++ {
-		t := float64(step) / 20
-		c := hexColor(mix(r, t), mix(g, t), mix(b, t))
-		if ContrastRatio(c, DarkBackground) >= MinAccentContrast {
-			return c
+		m := hexColor(Mix(c, white, float64(step)/20))
+		if ContrastRatio(m, DarkBackground) >= MinAccentContrast {
+			return m
 		}
 	}
 	return "#ffffff"

@@ -2,7 +2,8 @@ package widget
 
 import (
 	"image/color"
-	"math"
+
+	"github.com/orderstatus/orderstatus/internal/status"
 )
 
 // defaultAccent is the dark teal used when a shop has no valid accent colour.
@@ -73,7 +74,7 @@ func toneColors(name string, accent color.RGBA, p palette) tone {
 	if p.dark {
 		amount = 0.24
 	}
-	t.tint = mix(p.card, t.fg, amount)
+	t.tint = status.Mix(p.card, t.fg, amount)
 	if !p.dark {
 		// Mixing amber or green with white gives muddy pinks and greys; these are the
 		// matching pale tints.
@@ -114,46 +115,19 @@ func rgb(v uint32) color.RGBA {
 	return color.RGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 0xFF}
 }
 
-// mix returns a blended t of the way from a to b.
-func mix(a, b color.RGBA, t float64) color.RGBA {
-	f := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + (float64(y)-float64(x))*t)) }
-	return color.RGBA{R: f(a.R, b.R), G: f(a.G, b.G), B: f(a.B, b.B), A: 0xFF}
-}
-
-// luminance is the WCAG relative luminance.
-func luminance(c color.RGBA) float64 {
-	lin := func(v uint8) float64 {
-		x := float64(v) / 255
-		if x <= 0.03928 {
-			return x / 12.92
-		}
-		return math.Pow((x+0.055)/1.055, 2.4)
-	}
-	return 0.2126*lin(c.R) + 0.7152*lin(c.G) + 0.0722*lin(c.B)
-}
-
-// contrast is the WCAG contrast ratio of two colours.
-func contrast(a, b color.RGBA) float64 {
-	la, lb := luminance(a), luminance(b)
-	if la < lb {
-		la, lb = lb, la
-	}
-	return (la + 0.05) / (lb + 0.05)
-}
-
 // readable moves c towards black or white, whichever is away from bg, until it has at
 // least the given contrast with bg. Shops pick accents for their own pages; a pale accent
 // on the light theme or a dark one on the dark theme would otherwise be unreadable.
 func readable(c, bg color.RGBA, min float64) color.RGBA {
-	if contrast(c, bg) >= min {
+	if status.Contrast(c, bg) >= min {
 		return c
 	}
 	target := rgb(0x000000)
-	if luminance(bg) < 0.5 {
+	if status.Luminance(bg) < 0.5 {
 		target = rgb(0xFFFFFF)
 	}
 	for t := 0.1; t < 1; t += 0.1 {
-		if m := mix(c, target, t); contrast(m, bg) >= min {
+		if m := status.Mix(c, target, t); status.Contrast(m, bg) >= min {
 			return m
 		}
 	}
@@ -164,7 +138,7 @@ func readable(c, bg color.RGBA, min float64) color.RGBA {
 // better.
 func onColor(bg color.RGBA) color.RGBA {
 	white, ink := rgb(0xFFFFFF), rgb(0x111827)
-	if contrast(white, bg) >= 4.5 || contrast(white, bg) >= contrast(ink, bg) {
+	if status.Contrast(white, bg) >= 4.5 || status.Contrast(white, bg) >= status.Contrast(ink, bg) {
 		return white
 	}
 	return ink
