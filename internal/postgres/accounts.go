@@ -17,7 +17,7 @@ func settingsOf(a status.Account) string { return status.EncodeAccountSettings(a
 
 // CreateAccount implements status.Store.
 func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []byte) error {
-	defer s.announce(Change{Account: a.ID})
+	defer s.Announce(Change{Account: a.ID})
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		now := status.FormatTimestamp(s.now())
 		sk, pk, cb := s.sealAccount(a)
@@ -38,7 +38,7 @@ func (s *DB) CreateAccount(ctx context.Context, a status.Account, tokenHash []by
 
 // UpdateAccount implements status.Store. Other instances hear of the change (Listen).
 func (s *DB) UpdateAccount(ctx context.Context, a status.Account) error {
-	defer s.announce(Change{Account: a.ID})
+	defer s.Announce(Change{Account: a.ID})
 	sk, pk, cb := s.sealAccount(a)
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE accounts SET name = $1, signing_key = $2, previous_signing_key = $3, callback_secret = $4, settings = $5 WHERE id = $6`,
@@ -156,7 +156,7 @@ func (s *DB) CreateToken(ctx context.Context, t auth.APIToken) error {
 	if !t.ExpiresAt.IsZero() {
 		expires = status.FormatTimestamp(t.ExpiresAt)
 	}
-	defer s.announce(Change{Account: t.Account})
+	defer s.Announce(Change{Account: t.Account})
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO api_tokens (hash, id, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
 			t.Hash, t.ID, t.Account, status.FormatTimestamp(t.CreatedAt), expires); err != nil {
@@ -197,7 +197,7 @@ func (s *DB) Tokens(ctx context.Context, account int64) ([]auth.APIToken, error)
 // the account has no such token.
 func (s *DB) RevokeToken(ctx context.Context, account int64, id string) error {
 	// Other instances drop the token from their caches when they hear of it (Listen).
-	defer s.announce(Change{Account: account})
+	defer s.Announce(Change{Account: account})
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM api_tokens WHERE account_id = $1 AND id = $2`, account, id)
 		if err != nil {

@@ -54,8 +54,10 @@ type DB struct {
 	now  func() time.Time
 	// channel is the LISTEN/NOTIFY channel of this database and schema (notify.go).
 	channel string
-	// changes tells this instance's caches of its own writes (notify.go).
-	changes changeFeed
+	// ChangeFeed tells this instance's caches of its own writes at once (OnChange): a
+	// notification reaches Listen only a moment after the commit, and the writer's next
+	// request must not be served from a cache that has not heard of it yet.
+	status.ChangeFeed
 	// key seals the secrets kept in the database (secrets.go).
 	key *auth.MasterKey
 }

@@ -11,7 +11,7 @@ import (
 
 // SetLogo implements status.LogoStore. Other instances hear of the change (Listen).
 func (s *DB) SetLogo(ctx context.Context, l status.Logo) error {
-	defer s.announce(status.Change{Account: l.Account})
+	defer s.Announce(status.Change{Account: l.Account})
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		if err := s.setLogoURL(ctx, tx, l.Account, l.URL()); err != nil {
 			return err
@@ -25,7 +25,7 @@ func (s *DB) SetLogo(ctx context.Context, l status.Logo) error {
 
 // DeleteLogo implements status.LogoStore.
 func (s *DB) DeleteLogo(ctx context.Context, account int64) error {
-	defer s.announce(status.Change{Account: account})
+	defer s.Announce(status.Change{Account: account})
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		if err := s.setLogoURL(ctx, tx, account, ""); err != nil {
 			return err

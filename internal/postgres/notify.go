@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,30 +31,6 @@ func payload(c Change) string {
 		b, _ = json.Marshal(Change{OrderID: c.OrderID, Version: c.Version, Account: c.Account, All: true})
 	}
 	return string(b)
-}
-
-// changeFeed tells this instance's caches of its own writes at once: a notification reaches
-// Listen only a moment after the commit, and the writer's next request must not be served
-// from a cache that has not heard of it yet.
-type changeFeed struct {
-	mu   sync.RWMutex
-	subs []func(Change)
-}
-
-// OnChange calls fn with every change this instance commits, after the commit and before the
-// writing call returns. Changes by other instances arrive through Listen.
-func (s *DB) OnChange(fn func(Change)) {
-	s.changes.mu.Lock()
-	s.changes.subs = append(s.changes.subs, fn)
-	s.changes.mu.Unlock()
-}
-
-func (s *DB) announce(c Change) {
-	s.changes.mu.RLock()
-	defer s.changes.mu.RUnlock()
-	for _, fn := range s.changes.subs {
-		fn(c)
-	}
 }
 
 // queueNotify adds the notification of c to a write's batch. PostgreSQL delivers it when the

@@ -137,7 +137,7 @@ func (s *DB) writeOptimistic(ctx context.Context, change func(ctx context.Contex
 	if err != nil {
 		return nil, nil, err
 	}
-	s.announce(status.OrderChange(saved, prev))
+	s.Announce(status.OrderChange(saved, prev))
 	return saved, prev, nil
 }
 

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"sync"
 	"sync/atomic"
 
 	"github.com/orderstatus/orderstatus/internal/status"
@@ -16,8 +15,7 @@ import (
 // request, and tells this process's own writes (already announced precisely) from others.
 
 type changeFeed struct {
-	mu   sync.RWMutex
-	subs []func(status.Change)
+	status.ChangeFeed
 	// own counts this process's announced writes; writes (shared) counts every process's.
 	own    atomic.Uint64
 	shared *sharedCounter
@@ -25,21 +23,12 @@ type changeFeed struct {
 	base uint64
 }
 
-// OnChange calls fn with every change this store commits, after the commit and before the
-// writing call returns. fn must be quick and must not call the store.
-func (s *DB) OnChange(fn func(status.Change)) {
-	s.changes.mu.Lock()
-	s.changes.subs = append(s.changes.subs, fn)
-	s.changes.mu.Unlock()
-}
+// OnChange implements the server's subscription to this store's own writes (status.ChangeFeed).
+func (s *DB) OnChange(fn func(status.Change)) { s.changes.OnChange(fn) }
 
 // announce tells the subscribers of c and counts the write for other processes.
 func (s *DB) announce(c status.Change) {
-	s.changes.mu.RLock()
-	for _, fn := range s.changes.subs {
-		fn(c)
-	}
-	s.changes.mu.RUnlock()
+	s.changes.Announce(c)
 	// The shared count moves first: a reader that loads own before shared never sees fewer
 	// foreign writes than there were (at worst one more, for a moment: a needless purge).
 	s.changes.shared.add()

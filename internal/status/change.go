@@ -3,6 +3,7 @@ package status
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -103,4 +104,28 @@ func normalizeKey(v string) string {
 		}
 		return unicode.ToLower(r)
 	}, v)
+}
+
+// ChangeFeed is the subscriber list of a store's change announcements. Stores embed it:
+// OnChange subscribes, Announce tells every subscriber.
+type ChangeFeed struct {
+	mu   sync.RWMutex
+	subs []func(Change)
+}
+
+// OnChange calls fn with every change the store commits, after the commit and before the
+// writing call returns. fn must be quick and must not call the store.
+func (f *ChangeFeed) OnChange(fn func(Change)) {
+	f.mu.Lock()
+	f.subs = append(f.subs, fn)
+	f.mu.Unlock()
+}
+
+// Announce tells every subscriber of c.
+func (f *ChangeFeed) Announce(c Change) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	for _, fn := range f.subs {
+		fn(c)
+	}
 }
