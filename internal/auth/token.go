@@ -98,3 +98,25 @@ func TokenID(hash []byte) string { return "tok_" + hex.EncodeToString(hash[:6]) 
 func (t APIToken) Expired(now time.Time) bool {
 	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
 }
+
+// TokenTouchEvery is how often a token's last use is recorded: a busy client costs one write
+// a minute, not one per request.
+const TokenTouchEvery = time.Minute
+
+// TokenUse decides for a stored token, at now: whether it still works (not expired; a zero
+// expires never expires), whether its last use is due to be recorded, and until when the
+// answer holds (its expiry or the next recording, whichever comes first), for caches.
+func TokenUse(now, expires, lastUsed time.Time) (valid, touch bool, until time.Time) {
+	if !expires.IsZero() && !now.Before(expires) {
+		return false, false, time.Time{}
+	}
+	touch = now.Sub(lastUsed) >= TokenTouchEvery
+	until = now.Add(TokenTouchEvery)
+	if !touch {
+		until = lastUsed.Add(TokenTouchEvery)
+	}
+	if !expires.IsZero() && expires.Before(until) {
+		until = expires
+	}
+	return true, touch, until
+}

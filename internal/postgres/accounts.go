@@ -97,7 +97,7 @@ func (s *DB) Accounts(ctx context.Context) ([]status.Account, error) {
 }
 
 // AccountByToken implements status.Store. An expired token is not found (a revoked one is
-// deleted). The token's last-used time is written when it is older than tokenTouchEvery, so
+// deleted). The token's last-used time is written when it is older than auth.TokenTouchEvery, so
 // that a busy client costs one write a minute, not one per request.
 func (s *DB) AccountByToken(ctx context.Context, tokenHash []byte) (status.Account, error) {
 	a, _, err := s.AccountByTokenUntil(ctx, tokenHash)
@@ -113,28 +113,24 @@ func (s *DB) AccountByTokenUntil(ctx context.Context, tokenHash []byte) (status.
 	if err != nil {
 		return a, time.Time{}, err
 	}
-	now := s.now()
-	until := now.Add(tokenTouchEvery)
+	var expiresAt time.Time
 	if expires != nil {
-		t, err := time.Parse(time.RFC3339Nano, *expires)
-		if err != nil || !now.Before(t) {
+		if expiresAt, err = time.Parse(time.RFC3339Nano, *expires); err != nil {
 			return status.Account{}, time.Time{}, status.ErrNotFound
 		}
-		if t.Before(until) {
-			until = t
-		}
 	}
-	if last := parseTime(used); now.Sub(last) >= tokenTouchEvery {
+	now := s.now()
+	valid, touch, until := auth.TokenUse(now, expiresAt, parseTime(used))
+	if !valid {
+		return status.Account{}, time.Time{}, status.ErrNotFound
+	}
+	if touch {
 		if _, err := s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE hash = $2`, status.FormatTimestamp(now), tokenHash); err != nil {
 			return status.Account{}, time.Time{}, err
 		}
-	} else if next := last.Add(tokenTouchEvery); next.Before(until) {
-		until = next
 	}
 	return a, until, nil
 }
-
-const tokenTouchEvery = time.Minute
 
 // parseTime reads a nullable timestamp column; NULL is the zero time.
 func parseTime(v *string) time.Time {

@@ -96,7 +96,7 @@ func (s *DB) Accounts(ctx context.Context) ([]status.Account, error) {
 }
 
 // AccountByToken implements status.Store. An expired token is not found. The token's
-// last-used time is written when it is older than tokenTouchEvery, so that a busy client
+// last-used time is written when it is older than auth.TokenTouchEvery, so that a busy client
 // costs one write a minute, not one per request.
 func (s *DB) AccountByToken(ctx context.Context, tokenHash []byte) (status.Account, error) {
 	a, _, err := s.AccountByTokenUntil(ctx, tokenHash)
@@ -113,18 +113,18 @@ func (s *DB) AccountByTokenUntil(ctx context.Context, tokenHash []byte) (status.
 	if err != nil {
 		return a, time.Time{}, err
 	}
-	now := s.now()
-	until := now.Add(tokenTouchEvery)
+	var expiresAt time.Time
 	if expires.Valid {
-		t, err := time.Parse(time.RFC3339Nano, expires.String)
-		if err != nil || !now.Before(t) {
+		if expiresAt, err = time.Parse(time.RFC3339Nano, expires.String); err != nil {
 			return status.Account{}, time.Time{}, status.ErrNotFound
 		}
-		if t.Before(until) {
-			until = t
-		}
 	}
-	if last := parseNullTime(used); now.Sub(last) >= tokenTouchEvery {
+	now := s.now()
+	valid, touch, until := auth.TokenUse(now, expiresAt, parseNullTime(used))
+	if !valid {
+		return status.Account{}, time.Time{}, status.ErrNotFound
+	}
+	if touch {
 		// Through the group-commit writer, like order writes: a write of its own on another
 		// connection would wait for the writer's lock while holding a connection the writer's
 		// batch may need (32 clients with a fresh token stalled for the busy timeout).
@@ -134,15 +134,9 @@ func (s *DB) AccountByTokenUntil(ctx context.Context, tokenHash []byte) (status.
 		}); err != nil {
 			return status.Account{}, time.Time{}, err
 		}
-	} else {
-		if next := last.Add(tokenTouchEvery); next.Before(until) {
-			until = next
-		}
 	}
 	return a, until, nil
 }
-
-const tokenTouchEvery = time.Minute
 
 func prefixCols(p, cols string) string {
 	parts := strings.Split(cols, ", ")
